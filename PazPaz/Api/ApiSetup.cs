@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace PazPaz.Api;
+
+public static class ApiSetup
+{
+    public static IServiceCollection AddPazPazApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        });
+        return services;
+    }
+
+    public static void MapPazPazApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites);
+        api.MapWorkspaceApi();
+    }
+
+    /// <summary>A browser session writing to the API must send the antiforgery header; API tokens cannot be ridden by another site.</summary>
+    private static async ValueTask<object?> RequireAntiforgeryForBrowserWrites(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) &&
+            http.User.Identity?.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme)
+        {
+            var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!await antiforgery.IsRequestValidAsync(http))
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid antiforgery token.");
+        }
+        return await next(context);
+    }
+}

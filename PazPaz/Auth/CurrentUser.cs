@@ -1,0 +1,42 @@
+using System.Security.Claims;
+
+namespace PazPaz.Auth;
+
+/// <summary>
+/// Who is asking, for this request (or job). The workspace wall reads <see cref="WorkspaceId"/>: it comes only
+/// from the signed-in user's claims or the API token, never from a URL or a form.
+/// </summary>
+public sealed class CurrentUser
+{
+    public Guid? UserId { get; private set; }
+    public Guid? WorkspaceId { get; private set; }
+    public string? IpAddress { get; set; }
+    public string? UserAgent { get; set; }
+
+    public bool IsSignedIn => UserId is not null && WorkspaceId is not null;
+
+    public void Set(Guid userId, Guid workspaceId)
+    {
+        UserId = userId;
+        WorkspaceId = workspaceId;
+    }
+
+    public void SetFrom(ClaimsPrincipal principal)
+    {
+        if (Guid.TryParse(principal.FindFirstValue(PazPazClaims.UserId), out var userId) &&
+            Guid.TryParse(principal.FindFirstValue(PazPazClaims.WorkspaceId), out var workspaceId))
+            Set(userId, workspaceId);
+    }
+
+    public Guid RequireWorkspaceId() => WorkspaceId ?? throw new InvalidOperationException("No workspace in this request.");
+    public Guid RequireUserId() => UserId ?? throw new InvalidOperationException("No signed-in user in this request.");
+}
+
+public static class PazPazClaims
+{
+    public const string UserId = "pazpaz:user";
+    public const string WorkspaceId = "pazpaz:workspace";
+    public const string SecurityStamp = "pazpaz:stamp";
+    public const string PlatformAdmin = "pazpaz:platform-admin";
+    public const string SignedInAt = "pazpaz:signed-in-at";
+}

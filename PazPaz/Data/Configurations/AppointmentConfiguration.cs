@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PazPaz.Domain;
+
+namespace PazPaz.Data.Configurations;
+
+public sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
+{
+    public void Configure(EntityTypeBuilder<Appointment> b)
+    {
+        b.ToTable("appointments", t =>
+        {
+            t.HasCheckConstraint("ck_appointments_end_after_start", "scheduled_end > scheduled_start");
+            t.HasCheckConstraint("ck_appointments_max_length", "scheduled_end - scheduled_start <= interval '24 hours'");
+            t.HasCheckConstraint("ck_appointments_status", ModelConventions.InCheck<AppointmentStatus>("status"));
+            t.HasCheckConstraint("ck_appointments_location_type", ModelConventions.InCheck<LocationType>("location_type"));
+            t.HasCheckConstraint("ck_appointments_counters", "edit_count >= 0 AND sequence >= 0");
+        });
+        b.Property(a => a.Status).HasSnakeCaseText();
+        b.Property(a => a.LocationType).HasSnakeCaseText();
+        b.Property(a => a.Notes).IsPersonal();
+        b.Property(a => a.LocationDetails).IsPersonal();
+        // The seed's indexes: conflict detection and calendar ranges, a client's timeline, status filters.
+        b.HasIndex(a => new { a.WorkspaceId, a.ScheduledStart, a.ScheduledEnd }).HasDatabaseName("ix_appointments_workspace_time_range");
+        b.HasIndex(a => new { a.WorkspaceId, a.ClientId, a.ScheduledStart }).HasDatabaseName("ix_appointments_workspace_client_time");
+        b.HasIndex(a => new { a.WorkspaceId, a.Status }).HasDatabaseName("ix_appointments_workspace_status");
+        b.HasIndex(a => new { a.WorkspaceId, a.UpdatedAt }).HasDatabaseName("ix_appointments_workspace_updated");
+        b.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(a => a.Client).WithMany().HasForeignKey(a => a.ClientId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(a => a.Service).WithMany().HasForeignKey(a => a.ServiceId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(a => a.Location).WithMany().HasForeignKey(a => a.LocationId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

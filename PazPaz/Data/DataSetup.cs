@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using PazPaz.Audit;
+using PazPaz.Operations;
+
+namespace PazPaz.Data;
+
+public static class DataSetup
+{
+    public static IServiceCollection AddPazPazData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Default");
+        services.AddSingleton(StartupCheck.Encryptor(configuration));
+        services.AddSingleton<AuditInterceptor>();
+        services.AddDbContext<PazPazDb>((sp, o) => o
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>())
+            // Sign-in links reach users across the wall on purpose, always with IgnoreQueryFilters.
+            .ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
+        services.AddScoped<AuditLog>();
+        services.AddDataProtection().SetApplicationName("PazPaz").PersistKeysToDbContext<PazPazDb>();
+        return services;
+    }
+
+    /// <summary>Applies migrations (and the demo workspace when asked) before the first request is served.</summary>
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PazPazOptions>>().Value;
+        var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
+        if (options.MigrateOnStartup) await db.Database.MigrateAsync();
+        if (options.SeedDemo) await DemoWorkspace.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>());
+    }
+}

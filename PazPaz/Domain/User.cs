@@ -1,0 +1,66 @@
+namespace PazPaz.Domain;
+
+public enum UserRole { Owner, Assistant }
+
+public sealed class User : IWorkspaceOwned
+{
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; private set; }
+    /// <summary>Stored trimmed and lower-case so uniqueness and look-up are case-insensitive.</summary>
+    public string Email { get; private set; } = "";
+    public string FullName { get; private set; } = "";
+    public UserRole Role { get; private set; }
+    public bool IsActive { get; private set; } = true;
+    public bool IsPlatformAdmin { get; private set; }
+    /// <summary>Changes whenever every session of the user must end (sign out everywhere, deactivation).</summary>
+    public string SecurityStamp { get; private set; } = NewStamp();
+    public string? InvitationTokenHash { get; private set; }
+    public DateTimeOffset? InvitedAt { get; private set; }
+    public bool InvitedByPlatformAdmin { get; private set; }
+    public string? TotpSecret { get; private set; }
+    public bool TotpEnabled { get; private set; }
+    public string? TotpBackupCodes { get; private set; }
+    public DateTimeOffset? TotpEnrolledAt { get; private set; }
+    public DateTimeOffset? LastSignInAt { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public Workspace? Workspace { get; private set; }
+
+    private User() { }
+
+    public static User Create(Guid workspaceId, string email, string fullName, UserRole role, DateTimeOffset now)
+    {
+        var user = new User { WorkspaceId = workspaceId, Role = role, CreatedAt = now, UpdatedAt = now };
+        user.ChangeEmail(email);
+        user.Rename(fullName);
+        return user;
+    }
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    public static bool LooksLikeEmail(string? email) =>
+        !string.IsNullOrWhiteSpace(email) && email.Length <= 254 &&
+        System.Net.Mail.MailAddress.TryCreate(email.Trim(), out var parsed) && parsed.Address == email.Trim();
+
+    public void ChangeEmail(string email)
+    {
+        if (!LooksLikeEmail(email)) throw new DomainException("Enter a valid e-mail address.");
+        Email = NormalizeEmail(email);
+    }
+
+    public void Rename(string fullName)
+    {
+        fullName = fullName.Trim();
+        if (fullName.Length is 0 or > 255) throw new DomainException("A name is 1 to 255 characters.");
+        FullName = fullName;
+    }
+
+    public void MakePlatformAdmin() => IsPlatformAdmin = true;
+    public void Deactivate() { IsActive = false; SecurityStamp = NewStamp(); }
+    public void Activate() => IsActive = true;
+    public void SignOutEverywhere() => SecurityStamp = NewStamp();
+    public void RecordSignIn(DateTimeOffset now) => LastSignInAt = now;
+
+    private static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+}

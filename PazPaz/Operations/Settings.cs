@@ -1,0 +1,38 @@
+namespace PazPaz.Operations;
+
+/// <summary>The "PazPaz" configuration section.</summary>
+public sealed class PazPazOptions
+{
+    /// <summary>Absolute URL users reach the app at; e-mailed links and feed URLs start with it.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+    public bool SeedDemo { get; set; }
+    public bool MigrateOnStartup { get; set; } = true;
+    /// <summary>Idle minutes before a session ends; the same number drives the page's warning banner.</summary>
+    public int SessionIdleMinutes { get; set; } = 30;
+    /// <summary>Sign-in link requests one IP address may make per 15 minutes.</summary>
+    public int SignInRequestsPerIp { get; set; } = 10;
+}
+
+/// <summary>The "Smtp" section; an empty Host means e-mail is written to <see cref="EmailOptions.PickupDirectory"/>.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public string From { get; set; } = "PazPaz <no-reply@pazpaz.local>";
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public bool UseStartTls { get; set; }
+}
+
+/// <summary>The "Email" section.</summary>
+public sealed class EmailOptions
+{
+    public string PickupDirectory { get; set; } = ".data/mail";
+}
+
+/// <summary>The "Encryption" section: versioned AES-256 keys (base64 of 32 bytes) and the one new writes use.</summary>
+public sealed class EncryptionOptions
+{
+    public int CurrentKeyVersion { get; set; } = 1;
+    public Dictionary<string, string> Keys { get; set; } = [];
+}

@@ -1,0 +1,50 @@
+using MimeKit;
+using PazPaz.Security;
+
+namespace PazPaz.Operations;
+
+/// <summary>Reads and checks the configuration once, so a bad setting stops start-up with a message, not a 500 later.</summary>
+public static class StartupCheck
+{
+    public static IReadOnlyList<string> Problems(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Default")))
+            problems.Add("ConnectionStrings__Default is missing (e.g. Host=db;Database=pazpaz;Username=pazpaz;Password=…).");
+
+        var baseUrl = configuration["PazPaz:PublicBaseUrl"];
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            problems.Add("PazPaz__PublicBaseUrl must be the absolute http(s) URL users open (e.g. https://pazpaz.example.com).");
+
+        var smtp = configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions();
+        if (!string.IsNullOrWhiteSpace(smtp.Host))
+        {
+            if (smtp.Port is < 1 or > 65535) problems.Add("Smtp__Port must be between 1 and 65535.");
+            if (!MailboxAddress.TryParse(smtp.From, out _)) problems.Add("Smtp__From must be an address such as \"PazPaz <no-reply@example.com>\".");
+        }
+        else if (string.IsNullOrWhiteSpace(configuration["Email:PickupDirectory"]))
+        {
+            problems.Add("Set Smtp__Host (and Smtp__Port, Smtp__From) or Email__PickupDirectory so that e-mail can go somewhere.");
+        }
+
+        try { Encryptor(configuration); }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException) { problems.Add(e.Message); }
+        return problems;
+    }
+
+    public static FieldEncryptor Encryptor(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Encryption").Get<EncryptionOptions>() ?? new EncryptionOptions();
+        if (options.Keys.Count == 0)
+            throw new InvalidOperationException("Encryption__Keys__1 is missing: set it to 32 random bytes in base64 (openssl rand -base64 32) and Encryption__CurrentKeyVersion to 1.");
+        var keys = new Dictionary<int, byte[]>();
+        foreach (var (version, base64) in options.Keys)
+        {
+            if (!int.TryParse(version, out var number) || number < 1)
+                throw new InvalidOperationException($"Encryption__Keys__{version}: key versions are positive whole numbers.");
+            try { keys[number] = Convert.FromBase64String(base64); }
+            catch (FormatException) { throw new InvalidOperationException($"Encryption__Keys__{version} is not base64."); }
+        }
+        return new FieldEncryptor(keys, options.CurrentKeyVersion);
+    }
+}

@@ -1,0 +1,64 @@
+using PazPaz.Admin;
+using PazPaz.Api;
+using PazPaz.Auth;
+using PazPaz.Data;
+using PazPaz.Notifications;
+using PazPaz.Operations;
+
+// "admin …" runs an operator command with the app's own configuration and services, then exits.
+var isAdminCommand = args.FirstOrDefault() == "admin";
+var builder = WebApplication.CreateBuilder(isAdminCommand ? [] : args);
+
+if (!builder.Environment.IsDevelopment())
+{
+    builder.Logging.ClearProviders();
+    builder.Logging.AddJsonConsole();
+}
+
+var problems = StartupCheck.Problems(builder.Configuration);
+if (problems.Count > 0)
+{
+    Console.Error.WriteLine("PazPaz cannot start; fix these settings:");
+    foreach (var problem in problems) Console.Error.WriteLine($"  - {problem}");
+    return 1;
+}
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.Configure<PazPazOptions>(builder.Configuration.GetSection("PazPaz"));
+builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
+builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
+builder.Services.AddPazPazData(builder.Configuration);
+builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
+builder.Services.AddPazPazApi();
+builder.Services.AddScoped<EmailSender>();
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
+builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+if (isAdminCommand)
+    return await AdminCommands.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+
+await app.Services.PrepareDatabaseAsync();
+
+if (!app.Environment.IsDevelopment()) app.UseHsts();
+app.UseExceptionHandler("/error");
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseSecurityHeaders();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseCurrentUser();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealth();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapPazPazApi();
+app.MapRazorPages();
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PazPaz.Security;
+
+/// <summary>
+/// AES-256-GCM for personal and health fields. Each value carries its key version ("v2:…"), so keys can be
+/// rotated without downtime: new writes use the current key, old values stay readable while their key is configured.
+/// </summary>
+public sealed class FieldEncryptor
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private readonly Dictionary<int, byte[]> keys;
+    private readonly int currentVersion;
+
+    public FieldEncryptor(IReadOnlyDictionary<int, byte[]> keys, int currentVersion)
+    {
+        if (!keys.ContainsKey(currentVersion)) throw new ArgumentException($"Key version {currentVersion} is not configured.");
+        foreach (var (version, key) in keys)
+            if (key.Length != 32) throw new ArgumentException($"Encryption key {version} must be 32 bytes (base64 of 32 random bytes).");
+        this.keys = new Dictionary<int, byte[]>(keys);
+        this.currentVersion = currentVersion;
+    }
+
+    public string Encrypt(string plaintext)
+    {
+        var plain = Encoding.UTF8.GetBytes(plaintext);
+        var output = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(keys[currentVersion], TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), AssociatedData(currentVersion));
+        return $"v{currentVersion}:{Convert.ToBase64String(output)}";
+    }
+
+    public string Decrypt(string stored)
+    {
+        var colon = stored.IndexOf(':');
+        if (colon < 2 || stored[0] != 'v' || !int.TryParse(stored.AsSpan(1, colon - 1), out var version))
+            throw new CryptographicException("The stored value is not in the encrypted format.");
+        if (!keys.TryGetValue(version, out var key))
+            throw new CryptographicException($"Encryption key version {version} is not configured.");
+        var data = Convert.FromBase64String(stored[(colon + 1)..]);
+        var plain = new byte[data.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize, plain.Length), data.AsSpan(NonceSize + plain.Length), plain, AssociatedData(version));
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    private static byte[] AssociatedData(int version) => Encoding.ASCII.GetBytes($"pazpaz-field-v{version}");
+}

@@ -1,0 +1,14 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PazPaz.Security;
+
+/// <summary>Bearer secrets (sign-in links, API tokens, feed URLs): 256 random bits, URL-safe, stored as SHA-256.</summary>
+public static class Tokens
+{
+    public static string New() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

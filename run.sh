@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# run.sh: start PazPaz locally (Development) with a private PostgreSQL cluster and the local dev mailbox.
+# Idempotent: a second run reuses the cluster (.data/pg), the database and node_modules.
+set -euo pipefail
+
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
+cd "$REPO"
+
+ensure_postgres durable
+ensure_database pazpaz
+ensure_frontend
+
+mkdir -p "$REPO/.data/mail"
+
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:5000}"
+export ConnectionStrings__Default="$PAZPAZ_PG;Database=pazpaz"
+export Email__PickupDirectory="$REPO/.data/mail"
+if [ -z "${PazPaz__PublicBaseUrl:-}" ]; then
+  # First of the listen URLs, with a wildcard host (+, *, 0.0.0.0, [::]) shown as localhost.
+  first_url="${ASPNETCORE_URLS%%;*}"
+  first_url="$(printf '%s' "$first_url" | sed -E 's#^(https?://)(\+|\*|0\.0\.0\.0|\[::\])(:|/|$)#\1localhost\3#; s#/+$##')"
+  PazPaz__PublicBaseUrl="$first_url"
+fi
+export PazPaz__PublicBaseUrl
+export PazPaz__SeedDemo=true
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+# Single-quote a value for the copy-paste commands in the banner.
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+base="$PazPaz__PublicBaseUrl"
+cat <<EOF
+
+================================================================================
+ PazPaz (Development) is starting: open $base
+ E-mail is not sent: it lands in the local mailbox at $base/dev/mailbox
+   (files in $Email__PickupDirectory)
+
+ Sign in as demo@pazpaz.local: ask for a link on the sign-in page, then open the mailbox.
+ Or, from another terminal in $REPO, print a sign-in link with the same settings:
+
+   ASPNETCORE_ENVIRONMENT=$(q "$ASPNETCORE_ENVIRONMENT") \\
+   ConnectionStrings__Default=$(q "$ConnectionStrings__Default") \\
+   Email__PickupDirectory=$(q "$Email__PickupDirectory") \\
+   PazPaz__PublicBaseUrl=$(q "$PazPaz__PublicBaseUrl") \\
+   PazPaz__SeedDemo=true \\
+   dotnet run --project PazPaz --no-launch-profile -- admin sign-in-link --email demo@pazpaz.local
+
+ Listening on: $ASPNETCORE_URLS    PostgreSQL: $PAZPAZ_PG (data in $PAZPAZ_PG_DATA)
+ Ctrl-C stops the app; the database keeps running.
+================================================================================
+
+EOF
+
+# --no-launch-profile: a Properties/launchSettings.json profile would otherwise override the URLs and environment.
+exec dotnet run --project PazPaz -c Release --no-launch-profile
