@@ -1,0 +1,49 @@
+using YamlDotNet.RepresentationModel;
+
+namespace PazPaz.Tests.Operations;
+
+/// <summary>Docker has no engine here, so the compose file is checked by reading it.</summary>
+public sealed class ComposeFileTests
+{
+    private static YamlMappingNode Services()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "compose.yml"))) directory = directory.Parent;
+        Assert.NotNull(directory);
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(directory.FullName, "compose.yml"))));
+        return (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
+    }
+
+    private static Dictionary<string, string> Environment(YamlMappingNode service) =>
+        ((YamlMappingNode)service["environment"]).Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value ?? "");
+
+    [Fact]
+    public void Compose_runs_the_app_with_postgres_16_minio_and_mailpit()
+    {
+        var services = Services();
+        var images = services.Children.ToDictionary(s => ((YamlScalarNode)s.Key).Value!,
+            s => ((YamlMappingNode)s.Value).Children.TryGetValue("image", out var image) ? ((YamlScalarNode)image).Value : null);
+
+        Assert.StartsWith("postgres:16", images["db"]);
+        Assert.StartsWith("minio/minio", images["minio"]);
+        Assert.StartsWith("axllent/mailpit", images["mailpit"]);
+        Assert.True(((YamlMappingNode)services["app"]).Children.ContainsKey("build"));
+    }
+
+    [Fact]
+    public void The_app_gets_every_setting_production_requires()
+    {
+        var environment = Environment((YamlMappingNode)Services()["app"]);
+
+        Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"]);
+        Assert.Contains("Host=db", environment["ConnectionStrings__Default"]);
+        Assert.Equal("mailpit", environment["Smtp__Host"]);
+        Assert.Equal("1025", environment["Smtp__Port"]);
+        Assert.False(string.IsNullOrWhiteSpace(environment["Smtp__From"]));
+        Assert.StartsWith("http", environment["PazPaz__PublicBaseUrl"]);
+        Assert.Equal("1", environment["Encryption__CurrentKeyVersion"]);
+        Assert.Contains("PAZPAZ_ENCRYPTION_KEY_1", environment["Encryption__Keys__1"]);
+        Assert.Contains("minio", environment["Storage__S3__ServiceUrl"]);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Configuration;
+using PazPaz.Operations;
+
+namespace PazPaz.Tests.Operations;
+
+public sealed class ConfigurationTests
+{
+    private static IReadOnlyList<string> ProblemsWith(Dictionary<string, string?> settings) =>
+        StartupCheck.Problems(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+    private static Dictionary<string, string?> Valid() => new()
+    {
+        ["ConnectionStrings:Default"] = "Host=db;Database=pazpaz",
+        ["PazPaz:PublicBaseUrl"] = "https://pazpaz.example.com",
+        ["Smtp:Host"] = "smtp.example.com",
+        ["Smtp:Port"] = "587",
+        ["Smtp:From"] = "PazPaz <no-reply@example.com>",
+        ["Encryption:CurrentKeyVersion"] = "1",
+        ["Encryption:Keys:1"] = Convert.ToBase64String(new byte[32]),
+    };
+
+    [Fact]
+    public void A_complete_configuration_has_no_problems() => Assert.Empty(ProblemsWith(Valid()));
+
+    [Fact]
+    public void Missing_settings_are_each_named()
+    {
+        var problems = ProblemsWith(new Dictionary<string, string?>());
+        Assert.Contains(problems, p => p.Contains("ConnectionStrings__Default"));
+        Assert.Contains(problems, p => p.Contains("PazPaz__PublicBaseUrl"));
+        Assert.Contains(problems, p => p.Contains("Smtp__Host"));
+        Assert.Contains(problems, p => p.Contains("Encryption__Keys__1"));
+    }
+
+    [Theory]
+    [InlineData("PazPaz:PublicBaseUrl", "pazpaz.example.com", "PazPaz__PublicBaseUrl")]
+    [InlineData("Smtp:Port", "70000", "Smtp__Port")]
+    [InlineData("Smtp:From", "not an address", "Smtp__From")]
+    [InlineData("Encryption:Keys:1", "c2hvcnQ=", "32 bytes")]
+    [InlineData("Encryption:Keys:1", "%%%", "not base64")]
+    [InlineData("Encryption:CurrentKeyVersion", "2", "version 2")]
+    public void An_invalid_setting_is_explained(string key, string value, string expected)
+    {
+        var settings = Valid();
+        settings[key] = value;
+        Assert.Contains(ProblemsWith(settings), p => p.Contains(expected));
+    }
+
+    [Fact]
+    public void Without_smtp_a_pickup_folder_is_enough()
+    {
+        var settings = Valid();
+        settings["Smtp:Host"] = "";
+        settings["Email:PickupDirectory"] = "/var/mail/pazpaz";
+        Assert.Empty(ProblemsWith(settings));
+    }
+}
+
+public sealed class ProductionStartTests
+{
+    [Fact]
+    public async Task Production_refuses_to_start_without_its_settings_and_says_why()
+    {
+        var appDll = Path.Combine(AppContext.BaseDirectory, "PazPaz.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [appDll])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["ConnectionStrings__Default"] = "";
+        start.Environment["PazPaz__PublicBaseUrl"] = "";
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        var message = await error;
+        Assert.Contains("PazPaz cannot start", message);
+        Assert.Contains("ConnectionStrings__Default", message);
+        Assert.Contains("Encryption__Keys__1", message);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using PazPaz.Data;
+using Respawn;
+
+namespace PazPaz.Tests.Support;
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<PazPazApp>
+{
+    public const string Name = "app";
+}
+
+/// <summary>
+/// The whole app over HTTP against one real PostgreSQL database: migrated once, emptied by Respawn before each test.
+/// The clock is a <see cref="FakeTimeProvider"/> so tests can move time.
+/// </summary>
+public sealed class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string BaseUrl = "http://localhost";
+    private Respawner? respawner;
+
+    public string ConnectionString { get; private set; } = "";
+    public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-mail-" + Guid.NewGuid().ToString("N"));
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateFreshAsync("pazpaz_test");
+        _ = Services; // starts the host, which applies the migrations once
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public"],
+            // The audit trail refuses DELETE by design; tests look at their own rows only.
+            TablesToIgnore = ["__ef_migrations_history", "audit_events", "data_protection_keys"],
+        });
+    }
+
+    /// <summary>Empties the database and the mailbox between tests.</summary>
+    public async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await respawner!.ResetAsync(connection);
+        if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true);
+        // A fake clock only moves forward; a new hour per test keeps earlier tests' windows out of reach.
+        Clock.Advance(TimeSpan.FromHours(1));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Default", ConnectionString);
+        builder.UseSetting("Email:PickupDirectory", MailFolder);
+        builder.UseSetting("Smtp:Host", "");
+        builder.UseSetting("PazPaz:PublicBaseUrl", BaseUrl);
+        builder.UseSetting("PazPaz:SeedDemo", "false");
+        builder.UseSetting("PazPaz:SignInRequestsPerIp", "1000");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(BaseUrl) });
+
+    /// <summary>A DbContext outside any request: no workspace wall, as for operators and jobs.</summary>
+    public async Task<T> WithDbAsync<T>(Func<PazPazDb, Task<T>> work)
+    {
+        using var scope = Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<PazPazDb>());
+    }
+
+    public async Task WithDbAsync(Func<PazPazDb, Task> work)
+    {
+        using var scope = Services.CreateScope();
+        await work(scope.ServiceProvider.GetRequiredService<PazPazDb>());
+    }
+
+    public async Task<DbConnection> OpenConnectionAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true);
+    }
+}
+
+/// <summary>Base for tests that use the shared app: the database starts empty for every test.</summary>
+[Collection(AppCollection.Name)]
+public abstract class AppTest(PazPazApp app) : IAsyncLifetime
+{
+    protected PazPazApp App { get; } = app;
+
+    public Task InitializeAsync() => App.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+}
