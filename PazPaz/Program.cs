@@ -9,7 +9,14 @@ using PazPaz.Operations;
 var isAdminCommand = args.FirstOrDefault() == "admin";
 var builder = WebApplication.CreateBuilder(isAdminCommand ? [] : args);
 
-if (!builder.Environment.IsDevelopment())
+if (isAdminCommand)
+{
+    // The command's own output is the point: logs go to stderr and only when something is wrong.
+    builder.Logging.ClearProviders();
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
+else if (!builder.Environment.IsDevelopment())
 {
     builder.Logging.ClearProviders();
     builder.Logging.AddJsonConsole();
