@@ -4,6 +4,7 @@ using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Notifications;
 using PazPaz.Operations;
+using PazPaz.Scheduling;
 
 // "admin …" runs an operator command with the app's own configuration and services, then exits.
 var isAdminCommand = args.FirstOrDefault() == "admin";
@@ -38,6 +39,8 @@ builder.Services.AddPazPazData(builder.Configuration);
 builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();
 builder.Services.AddScoped<EmailSender>();
+builder.Services.AddScoped<ConflictChecker>();
+builder.Services.AddScoped<Booking>();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
 builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 builder.Services.AddOpenApi();
@@ -50,8 +53,17 @@ if (isAdminCommand)
 await app.Services.PrepareDatabaseAsync();
 
 if (!app.Environment.IsDevelopment()) app.UseHsts();
-app.UseExceptionHandler("/error");
-app.UseStatusCodePagesWithReExecute("/error/{0}");
+// The API answers problem details; pages answer the friendly error page. Neither shows a stack trace.
+app.UseWhen(ApiSetup.IsApiRequest, api =>
+{
+    api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiSetup.StatusFor });
+    api.UseStatusCodePages();
+});
+app.UseWhen(http => !ApiSetup.IsApiRequest(http), pages =>
+{
+    pages.UseExceptionHandler("/error");
+    pages.UseStatusCodePagesWithReExecute("/error/{0}");
+});
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();

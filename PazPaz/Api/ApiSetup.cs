@@ -17,10 +17,19 @@ public static class ApiSetup
         return services;
     }
 
+    public static bool IsApiRequest(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
+
+    public static int StatusFor(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
     public static void MapPazPazApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites);
         api.MapWorkspaceApi();
+        api.MapAppointmentsApi();
     }
 
     /// <summary>A browser session writing to the API must send the antiforgery header; API tokens cannot be ridden by another site.</summary>

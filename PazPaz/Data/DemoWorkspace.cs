@@ -61,7 +61,7 @@ public static class DemoWorkspace
                 var start = TimeZones.ToUtc(date.ToDateTime(new TimeOnly(hour, 0)), zone);
                 var appointment = Appointment.Create(workspace.Id, clients[n % clients.Count].Id, start, start.AddMinutes(service.DefaultDurationMinutes),
                     location.LocationType, service.Id, location.Id, location.Details);
-                if (appointment.ScheduledEnd < now) appointment.Complete();
+                if (appointment.ScheduledEnd < now) appointment.Complete(now);
                 db.Add(appointment);
                 n++;
             }

@@ -44,13 +44,101 @@ public sealed class Appointment : IWorkspaceOwned
         };
     }
 
-    /// <summary>Marks a session that took place. Only scheduled or no-show appointments can be completed.</summary>
-    public void Complete()
+    /// <summary>Statuses in which an appointment holds its time slot: only these can conflict.</summary>
+    public static readonly AppointmentStatus[] BlockingStatuses = [AppointmentStatus.Scheduled, AppointmentStatus.Completed];
+
+    public bool BlocksTime => Status is AppointmentStatus.Scheduled or AppointmentStatus.Completed;
+
+    /// <summary>
+    /// Applies an edit. Every changed value counts once per save: edited_at and edit_count move only when something
+    /// changed, and the sequence rises once when a change is visible in a subscribed calendar.
+    /// </summary>
+    public bool Edit(AppointmentEdit edit, DateTimeOffset now)
     {
-        if (Status is not (AppointmentStatus.Scheduled or AppointmentStatus.NoShow))
-            throw new DomainException($"A {Status.ToString().ToLowerInvariant()} appointment cannot be marked completed.");
-        Status = AppointmentStatus.Completed;
+        var start = (edit.Start ?? ScheduledStart).ToUniversalTime();
+        var end = (edit.End ?? ScheduledEnd).ToUniversalTime();
+        if (start != ScheduledStart || end != ScheduledEnd) CheckTimes(start, end);
+
+        var visible = start != ScheduledStart || end != ScheduledEnd
+            || (edit.ClientId is { } clientId && clientId != ClientId)
+            || (edit.ServiceId.IsSet && edit.ServiceId.Value != ServiceId)
+            || (edit.LocationId.IsSet && edit.LocationId.Value != LocationId)
+            || (edit.LocationType is { } type && type != LocationType)
+            || (edit.LocationDetails.IsSet && edit.LocationDetails.Value != LocationDetails);
+        var changed = visible || (edit.Notes.IsSet && edit.Notes.Value != Notes);
+        if (!changed) return false;
+
+        ScheduledStart = start;
+        ScheduledEnd = end;
+        if (edit.ClientId is { } newClient) ClientId = newClient;
+        if (edit.ServiceId.IsSet) ServiceId = edit.ServiceId.Value;
+        if (edit.LocationId.IsSet) LocationId = edit.LocationId.Value;
+        if (edit.LocationType is { } newType) LocationType = newType;
+        if (edit.LocationDetails.IsSet) LocationDetails = edit.LocationDetails.Value;
+        if (edit.Notes.IsSet) Notes = edit.Notes.Value;
+        MarkEdited(now, visible);
+        return true;
+    }
+
+    /// <summary>Moves the appointment, keeping everything else. Returns false when the time is unchanged.</summary>
+    public bool Reschedule(DateTimeOffset start, DateTimeOffset end, DateTimeOffset now) =>
+        Edit(new AppointmentEdit { Start = start, End = end }, now);
+
+    /// <summary>
+    /// The status rules: scheduled → completed | cancelled | no_show; completed → no_show, or cancelled when no
+    /// session note exists; cancelled → scheduled (restore); no_show → scheduled | completed.
+    /// </summary>
+    public static string? WhyNot(AppointmentStatus from, AppointmentStatus to, bool hasSessionNote) => (from, to) switch
+    {
+        _ when from == to => null,
+        (AppointmentStatus.Scheduled, _) => null,
+        (AppointmentStatus.Completed, AppointmentStatus.NoShow) => null,
+        (AppointmentStatus.Completed, AppointmentStatus.Cancelled) when hasSessionNote =>
+            "This appointment has a session note, so it cannot be cancelled. Delete or move the note first.",
+        (AppointmentStatus.Completed, AppointmentStatus.Cancelled) => null,
+        (AppointmentStatus.Completed, AppointmentStatus.Scheduled) =>
+            "A completed appointment cannot go back to scheduled. Mark it as a no-show or cancel it instead.",
+        (AppointmentStatus.Cancelled, AppointmentStatus.Scheduled) => null,
+        (AppointmentStatus.Cancelled, _) => "A cancelled appointment must be restored to scheduled first.",
+        (AppointmentStatus.NoShow, AppointmentStatus.Scheduled or AppointmentStatus.Completed) => null,
+        (AppointmentStatus.NoShow, _) => "A no-show can only be restored to scheduled or marked completed.",
+        _ => "That status change is not allowed.",
+    };
+
+    public bool ChangeStatus(AppointmentStatus to, bool hasSessionNote, DateTimeOffset now)
+    {
+        if (WhyNot(Status, to, hasSessionNote) is { } reason) throw new DomainException(reason);
+        if (to == Status) return false;
+        Status = to;
+        MarkEdited(now, visible: true);
+        return true;
+    }
+
+    /// <summary>Marks a session that took place.</summary>
+    public void Complete(DateTimeOffset now) => ChangeStatus(AppointmentStatus.Completed, hasSessionNote: false, now);
+
+    public bool IsDeleted => DeletedAt is not null;
+
+    /// <summary>Soft delete: gone from every list and feed, but "undo" can bring it back.</summary>
+    public void Delete(DateTimeOffset now)
+    {
+        if (DeletedAt is not null) return;
+        DeletedAt = now;
         Sequence++;
+    }
+
+    public void Undelete(DateTimeOffset now)
+    {
+        if (DeletedAt is null) return;
+        DeletedAt = null;
+        MarkEdited(now, visible: true);
+    }
+
+    private void MarkEdited(DateTimeOffset now, bool visible)
+    {
+        EditedAt = now;
+        EditCount++;
+        if (visible) Sequence++;
     }
 
     public static void CheckTimes(DateTimeOffset start, DateTimeOffset end)

@@ -1,7 +1,34 @@
 namespace PazPaz.Domain;
 
+/// <summary>
+/// Everything a therapist records about a client, as one value: the form and the API both build one, ask
+/// <see cref="Client.Problems"/> what is wrong with it field by field, and save it with <see cref="Client.Update"/>.
+/// </summary>
+public sealed record ClientDetails(
+    string FirstName,
+    string LastName,
+    string? Email = null,
+    string? Phone = null,
+    DateOnly? DateOfBirth = null,
+    string? Address = null,
+    string? MedicalHistory = null,
+    string? EmergencyContactName = null,
+    string? EmergencyContactPhone = null,
+    string? Notes = null,
+    IReadOnlyList<string>? Tags = null,
+    bool ConsentToStoreData = false,
+    bool HideNameOutsidePazPaz = false);
+
 public sealed class Client : IWorkspaceOwned
 {
+    public const int NameMaxLength = 255;
+    public const int PhoneMaxLength = 50;
+    public const int AddressMaxLength = 1_000;
+    public const int LongTextMaxLength = 10_000;
+    public const int TagMaxLength = 50;
+    public const int MaxTags = 20;
+    public static readonly DateOnly EarliestDateOfBirth = new(1900, 1, 1);
+
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid WorkspaceId { get; private set; }
     public string FirstName { get; private set; } = "";
@@ -31,47 +58,149 @@ public sealed class Client : IWorkspaceOwned
         return client;
     }
 
+    /// <summary>A new client from a form or an API body; <paramref name="today"/> is the practice's date (birth dates cannot follow it).</summary>
+    public static Client Create(Guid workspaceId, ClientDetails details, DateOnly today)
+    {
+        var client = new Client { WorkspaceId = workspaceId };
+        client.Update(details, today);
+        return client;
+    }
+
     public string FullName => $"{FirstName} {LastName}";
 
     /// <summary>"J.D." — what conflict warnings and privacy-minded views show.</summary>
-    public string Initials => $"{Initial(FirstName)}{Initial(LastName)}";
+    public string Initials => InitialsOf(FirstName, LastName);
+
+    /// <summary>For projections that load only the names (conflict warnings).</summary>
+    public static string InitialsOf(string firstName, string lastName) => $"{Initial(firstName)}{Initial(lastName)}";
 
     private static string Initial(string name) => name.Length > 0 ? $"{char.ToUpperInvariant(name[0])}." : "";
 
+    /// <summary>The client as it stands, ready to be changed with <c>with { … }</c> and saved (a partial API update).</summary>
+    public ClientDetails Details() => new(FirstName, LastName, Email, Phone, DateOfBirth, Address, MedicalHistory,
+        EmergencyContactName, EmergencyContactPhone, Notes, Tags.ToList(), ConsentToStoreData, HideNameOutsidePazPaz);
+
+    /// <summary>What is wrong with <paramref name="details"/>, keyed by <see cref="ClientDetails"/> property name; empty when it can be saved.</summary>
+    public static Dictionary<string, string> Problems(ClientDetails details, DateOnly today)
+    {
+        var problems = new Dictionary<string, string>();
+        void Check(string field, string? problem) { if (problem is not null) problems[field] = problem; }
+
+        Check(nameof(ClientDetails.FirstName), NameProblem(details.FirstName, "first name"));
+        Check(nameof(ClientDetails.LastName), NameProblem(details.LastName, "last name"));
+        Check(nameof(ClientDetails.Email), string.IsNullOrWhiteSpace(details.Email) || User.LooksLikeEmail(details.Email)
+            ? null : "Enter a valid e-mail address, like noa@example.com.");
+        Check(nameof(ClientDetails.Phone), TooLong(details.Phone, PhoneMaxLength, "A phone number"));
+        Check(nameof(ClientDetails.DateOfBirth), details.DateOfBirth is { } born && (born > today || born < EarliestDateOfBirth)
+            ? $"Enter a date of birth between {EarliestDateOfBirth:yyyy} and today." : null);
+        Check(nameof(ClientDetails.Address), TooLong(details.Address, AddressMaxLength, "The address"));
+        Check(nameof(ClientDetails.MedicalHistory), TooLong(details.MedicalHistory, LongTextMaxLength, "The medical history"));
+        Check(nameof(ClientDetails.EmergencyContactName), TooLong(details.EmergencyContactName, NameMaxLength, "The emergency contact's name"));
+        Check(nameof(ClientDetails.EmergencyContactPhone), TooLong(details.EmergencyContactPhone, PhoneMaxLength, "The emergency contact's phone"));
+        Check(nameof(ClientDetails.Notes), TooLong(details.Notes, LongTextMaxLength, "The notes"));
+        var tags = CleanTags(details.Tags ?? []);
+        Check(nameof(ClientDetails.Tags),
+            tags.Count > MaxTags ? $"At most {MaxTags} tags."
+            : tags.FirstOrDefault(t => t.Length > TagMaxLength) is { } longTag ? $"A tag is at most {TagMaxLength} characters (\"{longTag[..20]}…\")."
+            : null);
+        return problems;
+    }
+
+    /// <summary>Saves every field at once; refuses (and changes nothing) when <see cref="Problems"/> finds anything.</summary>
+    public void Update(ClientDetails details, DateOnly today)
+    {
+        if (Problems(details, today) is { Count: > 0 } problems) throw new DomainException(problems.Values.First());
+        FirstName = details.FirstName.Trim();
+        LastName = details.LastName.Trim();
+        Email = Clean(details.Email);
+        Phone = Clean(details.Phone);
+        DateOfBirth = details.DateOfBirth;
+        Address = Clean(details.Address);
+        MedicalHistory = Clean(details.MedicalHistory);
+        EmergencyContactName = Clean(details.EmergencyContactName);
+        EmergencyContactPhone = Clean(details.EmergencyContactPhone);
+        Notes = Clean(details.Notes);
+        Tags = CleanTags(details.Tags ?? []);
+        ConsentToStoreData = details.ConsentToStoreData;
+        HideNameOutsidePazPaz = details.HideNameOutsidePazPaz;
+    }
+
     public void Rename(string firstName, string lastName)
     {
-        firstName = firstName.Trim();
-        lastName = lastName.Trim();
-        if (firstName.Length is 0 or > 255) throw new DomainException("First name is 1 to 255 characters.");
-        if (lastName.Length is 0 or > 255) throw new DomainException("Last name is 1 to 255 characters.");
-        FirstName = firstName;
-        LastName = lastName;
+        if ((NameProblem(firstName, "first name") ?? NameProblem(lastName, "last name")) is { } problem) throw new DomainException(problem);
+        FirstName = firstName.Trim();
+        LastName = lastName.Trim();
     }
 
     public void UpdateContact(string? email, string? phone, string? address)
     {
         if (!string.IsNullOrWhiteSpace(email) && !User.LooksLikeEmail(email)) throw new DomainException("Enter a valid e-mail address.");
-        if (phone?.Trim().Length > 50) throw new DomainException("A phone number is at most 50 characters.");
-        Email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
-        Phone = string.IsNullOrWhiteSpace(phone) ? null : phone.Trim();
-        Address = string.IsNullOrWhiteSpace(address) ? null : address.Trim();
+        if (TooLong(phone, PhoneMaxLength, "A phone number") is { } problem) throw new DomainException(problem);
+        Email = Clean(email);
+        Phone = Clean(phone);
+        Address = Clean(address);
     }
 
     public void UpdateHealth(DateOnly? dateOfBirth, string? medicalHistory, string? emergencyContactName,
         string? emergencyContactPhone, string? notes)
     {
         DateOfBirth = dateOfBirth;
-        MedicalHistory = medicalHistory;
-        EmergencyContactName = emergencyContactName;
-        EmergencyContactPhone = emergencyContactPhone;
-        Notes = notes;
+        MedicalHistory = Clean(medicalHistory);
+        EmergencyContactName = Clean(emergencyContactName);
+        EmergencyContactPhone = Clean(emergencyContactPhone);
+        Notes = Clean(notes);
     }
 
-    public void SetTags(IEnumerable<string> tags) =>
-        Tags = tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    public void SetTags(IEnumerable<string> tags) => Tags = CleanTags(tags);
+
+    /// <summary>"sports, Knee,  sports" → ["sports", "Knee"]: trimmed, blanks dropped, duplicates (any case) once.</summary>
+    public static List<string> ParseTags(string? commaSeparated) => CleanTags((commaSeparated ?? "").Split(','));
 
     public void SetConsent(bool consent) => ConsentToStoreData = consent;
     public void SetHideNameOutsidePazPaz(bool hide) => HideNameOutsidePazPaz = hide;
+
+    /// <summary>Archived clients leave the lists but keep their history; <see cref="Restore"/> brings them back.</summary>
     public void Archive() => IsActive = false;
     public void Restore() => IsActive = true;
+
+    private static string? NameProblem(string? name, string what)
+    {
+        var length = name?.Trim().Length ?? 0;
+        return length == 0 ? $"Enter a {what}." : length > NameMaxLength ? $"A {what} is at most {NameMaxLength} characters." : null;
+    }
+
+    private static string? TooLong(string? value, int max, string what) =>
+        value?.Trim().Length > max ? $"{what} is at most {max} characters." : null;
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static List<string> CleanTags(IEnumerable<string> tags) =>
+        tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+}
+
+/// <summary>Client queries the list page and the API share, so both sort and search the same way.</summary>
+public static class ClientQueries
+{
+    /// <summary>Last then first name, ignoring case; the id keeps pages stable when two clients share a name.</summary>
+    public static IOrderedQueryable<Client> OrderByName(this IQueryable<Client> clients) =>
+        clients.OrderBy(c => c.LastName.ToLower()).ThenBy(c => c.FirstName.ToLower()).ThenBy(c => c.Id);
+
+    /// <summary>
+    /// Every word of <paramref name="text"/> must appear (any case) in the first or last name, the e-mail or the phone,
+    /// so "noa coh" finds Noa Cohen; a phone matches with or without its spaces and dashes.
+    /// </summary>
+    public static IQueryable<Client> Matching(this IQueryable<Client> clients, string? text)
+    {
+        foreach (var word in (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var lower = word.ToLowerInvariant();
+            var digits = word.Replace("-", "").Replace(" ", "");
+            clients = clients.Where(c =>
+                c.FirstName.ToLower().Contains(lower) ||
+                c.LastName.ToLower().Contains(lower) ||
+                (c.Email != null && c.Email.ToLower().Contains(lower)) ||
+                (c.Phone != null && c.Phone.Replace("-", "").Replace(" ", "").Contains(digits)));
+        }
+        return clients;
+    }
 }

@@ -3,6 +3,10 @@ namespace PazPaz.Domain;
 /// <summary>A kind of session the practice offers (e.g. "Deep tissue, 60 min").</summary>
 public sealed class Service : IWorkspaceOwned
 {
+    public const int NameMaxLength = 255;
+    public const int DescriptionMaxLength = 2_000;
+    public const int MaxDurationMinutes = 24 * 60;
+
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid WorkspaceId { get; private set; }
     public string Name { get; private set; } = "";
@@ -21,16 +25,42 @@ public sealed class Service : IWorkspaceOwned
         return service;
     }
 
+    /// <summary>What is wrong with these values, keyed by property name; empty when they can be saved. Name uniqueness is the database's to check.</summary>
+    public static Dictionary<string, string> Problems(string? name, int? defaultDurationMinutes, string? description)
+    {
+        var problems = new Dictionary<string, string>();
+        var nameLength = name?.Trim().Length ?? 0;
+        if (nameLength == 0) problems[nameof(Name)] = "Enter a name.";
+        else if (nameLength > NameMaxLength) problems[nameof(Name)] = $"A name is at most {NameMaxLength} characters.";
+        if (defaultDurationMinutes is not (> 0 and <= MaxDurationMinutes))
+            problems[nameof(DefaultDurationMinutes)] = "Enter a duration between 1 minute and 24 hours (1440 minutes).";
+        if (description?.Trim().Length > DescriptionMaxLength)
+            problems[nameof(Description)] = $"A description is at most {DescriptionMaxLength} characters.";
+        return problems;
+    }
+
     public void Update(string name, int defaultDurationMinutes, string? description)
     {
-        name = name.Trim();
-        if (name.Length is 0 or > 255) throw new DomainException("A service name is 1 to 255 characters.");
-        if (defaultDurationMinutes is <= 0 or > 24 * 60) throw new DomainException("The duration is between 1 minute and 24 hours.");
-        Name = name;
+        if (Problems(name, defaultDurationMinutes, description) is { Count: > 0 } problems) throw new DomainException(problems.Values.First());
+        Name = name.Trim();
         DefaultDurationMinutes = defaultDurationMinutes;
         Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
     }
 
+    /// <summary>Archived services are not offered for new appointments; past appointments keep them.</summary>
     public void Archive() => IsActive = false;
     public void Restore() => IsActive = true;
+}
+
+public static class ServiceQueries
+{
+    public static IOrderedQueryable<Service> OrderByName(this IQueryable<Service> services) =>
+        services.OrderBy(s => s.Name.ToLower()).ThenBy(s => s.Id);
+
+    /// <summary>Services called <paramref name="name"/>, ignoring case and surrounding spaces: names are unique that way.</summary>
+    public static IQueryable<Service> Named(this IQueryable<Service> services, string name)
+    {
+        var lower = name.Trim().ToLowerInvariant();
+        return services.Where(s => s.Name.ToLower() == lower);
+    }
 }

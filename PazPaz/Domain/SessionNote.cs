@@ -34,6 +34,22 @@ public sealed class SessionNote : IWorkspaceOwned
 
     private SessionNote() { }
 
+    public static readonly TimeSpan DeleteGrace = TimeSpan.FromDays(30);
+
+    public bool WasAmended => Status == SessionNoteStatus.Amended || AmendmentCount > 0;
+
+    /// <summary>Keeps the note for the client when its appointment is deleted.</summary>
+    public void UnlinkFromAppointment() => AppointmentId = null;
+
+    /// <summary>Soft delete with a reason; restorable for 30 days, then purged. Amended notes are kept forever.</summary>
+    public void Delete(string? reason, DateTimeOffset now)
+    {
+        if (WasAmended) throw new DomainException("An amended session note is part of the medical record and cannot be deleted.");
+        DeletedAt = now;
+        DeletedReason = reason;
+        PermanentDeleteAfter = now + DeleteGrace;
+    }
+
     public static SessionNote Create(Guid workspaceId, Guid clientId, DateOnly sessionDate, Guid? appointmentId = null, Guid? createdByUserId = null) =>
         new() { WorkspaceId = workspaceId, ClientId = clientId, SessionDate = sessionDate, AppointmentId = appointmentId, CreatedByUserId = createdByUserId };
 }

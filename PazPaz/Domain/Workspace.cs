@@ -30,18 +30,42 @@ public sealed class Workspace
 
     public bool IsActive => Status == WorkspaceStatus.Active;
 
+    /// <summary>The calendar date at the practice at <paramref name="now"/>.</summary>
+    public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZones.Find(TimeZone)).DateTime);
+
+    /// <summary>The practice's name and time zone are the owner's to change; assistants see them read-only.</summary>
+    public static bool SettingsChangeableBy(UserRole role) => role == UserRole.Owner;
+
+    /// <summary>What is wrong with these settings, keyed by property name; empty when they can be saved.</summary>
+    public static Dictionary<string, string> Problems(string? name, string? timeZone)
+    {
+        var problems = new Dictionary<string, string>();
+        if (NameProblem(name) is { } nameProblem) problems[nameof(Name)] = nameProblem;
+        if (TimeZoneProblem(timeZone) is { } zoneProblem) problems[nameof(TimeZone)] = zoneProblem;
+        return problems;
+    }
+
     public void Rename(string name)
     {
-        name = name.Trim();
-        if (name.Length is 0 or > 255) throw new DomainException("A workspace name is 1 to 255 characters.");
-        Name = name;
+        if (NameProblem(name) is { } problem) throw new DomainException(problem);
+        Name = name.Trim();
     }
 
     public void ChangeTimeZone(string timeZone)
     {
-        if (!TimeZones.IsValid(timeZone)) throw new DomainException($"'{timeZone}' is not an IANA time zone.");
-        TimeZone = timeZone;
+        if (TimeZoneProblem(timeZone) is { } problem) throw new DomainException(problem);
+        TimeZone = timeZone.Trim();
     }
+
+    private static string? NameProblem(string? name) => (name?.Trim().Length ?? 0) switch
+    {
+        0 => "Enter the practice's name.",
+        > 255 => "A practice name is at most 255 characters.",
+        _ => null,
+    };
+
+    private static string? TimeZoneProblem(string? timeZone) =>
+        TimeZones.IsValid(timeZone?.Trim()) ? null : $"'{timeZone}' is not a time zone we know. Pick one from the list, like Europe/London.";
 
     public void Suspend() => Status = WorkspaceStatus.Suspended;
     public void Reactivate() { Status = WorkspaceStatus.Active; DeletedAt = null; }

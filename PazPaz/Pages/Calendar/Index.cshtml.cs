@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
@@ -5,41 +7,141 @@ using PazPaz.Domain;
 
 namespace PazPaz.Pages.Calendar;
 
-/// <summary>The week at a glance in the workspace's zone (the full calendar comes with its own issue).</summary>
+public enum CalendarView { Day, Week, Month }
+
+/// <summary>
+/// The main screen: one day, one week or one month of appointments in the practice's time zone, at a bookmarkable
+/// address (<c>/calendar?view=week&amp;date=2026-03-10</c>). htmx navigates by fetching the same URL and selecting #calendar-region.
+/// </summary>
 public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
 {
-    public sealed record Entry(DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status);
-    public sealed record Day(DateOnly Date, List<Entry> Appointments);
-
-    public string TimeZone { get; private set; } = "";
-    public DateOnly Today { get; private set; }
-    public DateOnly WeekStart { get; private set; }
-    public List<Day> Days { get; private set; } = [];
-
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status)
     {
-        var workspace = await db.Workspaces.SingleAsync(cancellationToken);
-        TimeZone = workspace.TimeZone;
-        var zone = TimeZones.Find(workspace.TimeZone);
-        Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
-        WeekStart = Today.AddDays(-(int)Today.DayOfWeek);
-        var from = ZonedStart(WeekStart, zone);
-        var to = ZonedStart(WeekStart.AddDays(7), zone);
-
-        var appointments = await db.Appointments
-            .Where(a => a.ScheduledStart < to && a.ScheduledEnd > from && a.Status != AppointmentStatus.Cancelled)
-            .OrderBy(a => a.ScheduledStart)
-            .Select(a => new { a.ScheduledStart, a.ScheduledEnd, a.Client!.FirstName, a.Client.LastName, ServiceName = a.Service!.Name, a.Status })
-            .ToListAsync(cancellationToken);
-
-        Days = Enumerable.Range(0, 7).Select(i => new Day(WeekStart.AddDays(i), [])).ToList();
-        foreach (var a in appointments)
-        {
-            var start = TimeZoneInfo.ConvertTime(a.ScheduledStart, zone).DateTime;
-            var day = Days.FirstOrDefault(d => d.Date == DateOnly.FromDateTime(start));
-            day?.Appointments.Add(new Entry(start, TimeZoneInfo.ConvertTime(a.ScheduledEnd, zone).DateTime, $"{a.FirstName} {a.LastName}", a.ServiceName, a.Status));
-        }
+        /// <summary>Only a scheduled appointment is dragged around; the others are history.</summary>
+        public bool CanMove => Status == AppointmentStatus.Scheduled;
     }
 
-    private static DateTimeOffset ZonedStart(DateOnly date, TimeZoneInfo zone) => TimeZones.ToUtc(date.ToDateTime(TimeOnly.MinValue), zone);
+    /// <summary>An appointment's part of one day, in minutes after local midnight, clipped to that day.</summary>
+    public sealed record Placed(Entry Entry, int StartMinute, int EndMinute);
+
+    public sealed record Day(DateOnly Date, bool IsToday, bool IsWorkingDay, bool InMonth, List<Placed> Appointments);
+
+    public CalendarView View { get; private set; } = CalendarView.Week;
+    public DateOnly Date { get; private set; }
+    public DateOnly Today { get; private set; }
+    public PracticeZone Zone { get; private set; } = null!;
+    public WorkingHours Hours { get; private set; } = WorkingHours.Default;
+    public List<Day> Days { get; private set; } = [];
+    public int? NowMinute { get; private set; }
+    public string Stamp { get; private set; } = "";
+
+    public async Task OnGetAsync(string? view, string? date, CancellationToken cancellationToken)
+    {
+        var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
+        var rows = await db.Appointments.AsNoTracking()
+            .Where(a => a.ScheduledStart < to && a.ScheduledEnd > from)
+            .OrderBy(a => a.ScheduledStart).ThenBy(a => a.ScheduledEnd)
+            .Select(a => new { a.Id, a.ScheduledStart, a.ScheduledEnd, a.Client!.FirstName, a.Client.LastName,
+                ServiceName = a.Service != null ? a.Service.Name : null, a.Status })
+            .ToListAsync(cancellationToken);
+
+        var first = Days[0].Date;
+        foreach (var row in rows)
+        {
+            var entry = new Entry(row.Id, Zone.ToLocal(row.ScheduledStart), Zone.ToLocal(row.ScheduledEnd), $"{row.FirstName} {row.LastName}",
+                row.ServiceName, row.Status);
+            var (startDay, endDay) = (DateOnly.FromDateTime(entry.Start), DateOnly.FromDateTime(entry.End));
+            for (var date = startDay; date <= endDay; date = date.AddDays(1))
+            {
+                var index = date.DayNumber - first.DayNumber;
+                if (index < 0 || index >= Days.Count) continue;
+                if (date == endDay && date != startDay && entry.End.TimeOfDay == TimeSpan.Zero) continue; // ends at midnight
+                var startMinute = date > startDay ? 0 : (int)entry.Start.TimeOfDay.TotalMinutes;
+                var endMinute = date < endDay ? 24 * 60 : (int)entry.End.TimeOfDay.TotalMinutes;
+                Days[index].Appointments.Add(new Placed(entry, startMinute, Math.Max(endMinute, startMinute + 15)));
+            }
+        }
+        Stamp = await StampAsync(from, to, cancellationToken);
+    }
+
+    /// <summary>A short fingerprint of the range's appointments; the page polls it and refreshes when it changes (another tab, the API).</summary>
+    public async Task<IActionResult> OnGetStampAsync(string? view, string? date, CancellationToken cancellationToken)
+    {
+        var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
+        return Content(await StampAsync(from, to, cancellationToken), "text/plain");
+    }
+
+    private async Task<string> StampAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var stats = await db.Appointments.IgnoreQueryFilters([PazPazDb.NotDeletedFilter])
+            .Where(a => a.ScheduledStart < to && a.ScheduledEnd > from)
+            .GroupBy(a => 1)
+            .Select(g => new { Count = g.Count(), Last = g.Max(a => a.UpdatedAt) })
+            .FirstOrDefaultAsync(cancellationToken);
+        return stats is null ? "0" : $"{stats.Count}-{stats.Last.UtcTicks}";
+    }
+
+    private async Task<(DateTimeOffset From, DateTimeOffset To)> ReadRangeAsync(string? view, string? date, CancellationToken cancellationToken)
+    {
+        Zone = await PracticeZone.LoadAsync(db, cancellationToken);
+        Hours = WorkingHours.For(Zone.Id);
+        Today = Zone.Today(clock);
+        View = Enum.TryParse<CalendarView>(view, ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : CalendarView.Week;
+        Date = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d.Year is >= 2000 and <= 2100
+            ? d : Today;
+
+        var (first, count) = View switch
+        {
+            CalendarView.Day => (Date, 1),
+            CalendarView.Week => (Hours.WeekStart(Date), 7),
+            _ => MonthGrid(Date),
+        };
+        Days = Enumerable.Range(0, count).Select(i => first.AddDays(i))
+            .Select(day => new Day(day, day == Today, Hours.IsWorkingDay(day), View != CalendarView.Month || day.Month == Date.Month, []))
+            .ToList();
+        if (Days.Any(x => x.IsToday)) NowMinute = (int)Zone.ToLocal(clock.GetUtcNow()).TimeOfDay.TotalMinutes;
+        return (Zone.StartOf(first), Zone.StartOf(first.AddDays(count)));
+    }
+
+    private (DateOnly First, int Count) MonthGrid(DateOnly date)
+    {
+        var first = Hours.WeekStart(new DateOnly(date.Year, date.Month, 1));
+        var last = Hours.WeekStart(new DateOnly(date.Year, date.Month, DateTime.DaysInMonth(date.Year, date.Month))).AddDays(7);
+        return (first, last.DayNumber - first.DayNumber);
+    }
+
+    public static string Url(CalendarView view, DateOnly date) =>
+        $"/calendar?view={view.ToString().ToLowerInvariant()}&date={date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+
+    public string SelfUrl => Url(View, Date);
+    public string PreviousUrl => Url(View, Step(-1));
+    public string NextUrl => Url(View, Step(1));
+    public string TodayUrl => Url(View, Today);
+    public string StampUrl => SelfUrl + "&handler=Stamp";
+
+    /// <summary>Where "New appointment" (and the n key) starts: today when it is on screen, else the first day shown.</summary>
+    public string NewAppointmentUrl => "/appointments/new?date=" +
+        (Days.Any(d => d.IsToday) ? Today : View == CalendarView.Month ? new DateOnly(Date.Year, Date.Month, 1) : Days[0].Date)
+        .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private DateOnly Step(int n) => View switch
+    {
+        CalendarView.Day => Date.AddDays(n),
+        CalendarView.Week => Date.AddDays(7 * n),
+        _ => Date.AddMonths(n),
+    };
+
+    public string Title
+    {
+        get
+        {
+            var c = PracticeZone.Culture;
+            if (View == CalendarView.Day) return Date.ToString("dddd d MMMM yyyy", c);
+            if (View == CalendarView.Month) return Date.ToString("MMMM yyyy", c);
+            var (first, last) = (Days[0].Date, Days[^1].Date);
+            if (first.Month == last.Month) return $"{first.Day} – {last.ToString("d MMMM yyyy", c)}";
+            if (first.Year == last.Year) return $"{first.ToString("d MMMM", c)} – {last.ToString("d MMMM yyyy", c)}";
+            return $"{first.ToString("d MMMM yyyy", c)} – {last.ToString("d MMMM yyyy", c)}";
+        }
+    }
 }

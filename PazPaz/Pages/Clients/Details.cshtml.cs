@@ -5,13 +5,24 @@ using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser current) : PageModel
+public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser current, TimeProvider clock) : PageModel
 {
+    /// <summary>One appointment as the client page shows it, in the practice's time zone.</summary>
+    public sealed record Visit(Guid Id, DateTime Start, DateTime End, string? ServiceName, AppointmentStatus Status);
+
     public Client Client { get; private set; } = null!;
+    public DateOnly Today { get; private set; }
     public int AppointmentCount { get; private set; }
+    /// <summary>The earliest scheduled appointment still to come.</summary>
+    public Visit? Next { get; private set; }
+    /// <summary>The latest completed appointment.</summary>
+    public Visit? Last { get; private set; }
+    public List<Visit> Upcoming { get; private set; } = [];
+    public List<Visit> Past { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -19,8 +30,50 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (client is null) return NotFound();
         Client = client;
-        AppointmentCount = await db.Appointments.CountAsync(a => a.ClientId == id, cancellationToken);
+
+        var workspace = await db.Workspaces.AsNoTracking().SingleAsync(cancellationToken);
+        var zone = TimeZones.Find(workspace.TimeZone);
+        var now = clock.GetUtcNow();
+        Today = workspace.Today(now);
+        var rows = await db.Appointments.AsNoTracking().Where(a => a.ClientId == id).OrderBy(a => a.ScheduledStart)
+            .Select(a => new { a.Id, a.ScheduledStart, a.ScheduledEnd, ServiceName = a.Service!.Name, a.Status })
+            .ToListAsync(cancellationToken);
+        Visit Local(DateTimeOffset start, DateTimeOffset end, Guid visitId, string? service, AppointmentStatus status) =>
+            new(visitId, TimeZoneInfo.ConvertTime(start, zone).DateTime, TimeZoneInfo.ConvertTime(end, zone).DateTime, service, status);
+
+        AppointmentCount = rows.Count;
+        Upcoming = rows.Where(a => a.ScheduledStart >= now && a.Status != AppointmentStatus.Cancelled)
+            .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).ToList();
+        Past = rows.Where(a => a.ScheduledStart < now).Reverse()
+            .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).ToList();
+        Next = rows.Where(a => a.Status == AppointmentStatus.Scheduled && a.ScheduledStart > now)
+            .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).FirstOrDefault();
+        Last = rows.Where(a => a.Status == AppointmentStatus.Completed)
+            .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).LastOrDefault();
+
         await audit.RecordAsync(AuditAction.Read, nameof(Domain.Client), id, current.WorkspaceId, current.UserId, cancellationToken: cancellationToken);
         return Page();
     }
+
+    public async Task<IActionResult> OnPostArchiveAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return NotFound();
+        client.Archive();
+        await db.SaveChangesAsync(cancellationToken);
+        this.Flash($"{client.FullName} was archived: hidden from the client list, history kept. You can restore them at any time.");
+        return RedirectToPage("Details", new { id });
+    }
+
+    public async Task<IActionResult> OnPostRestoreAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return NotFound();
+        client.Restore();
+        await db.SaveChangesAsync(cancellationToken);
+        this.Flash($"{client.FullName} was restored.");
+        return RedirectToPage("Details", new { id });
+    }
+
+    public int? Age => Client.DateOfBirth is { } born
+        ? Today.Year - born.Year - (Today < born.AddYears(Today.Year - born.Year) ? 1 : 0)
+        : null;
 }

@@ -1,16 +1,40 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Clients;
 
 public sealed class IndexModel(PazPazDb db) : PageModel
 {
-    public List<Client> Clients { get; private set; } = [];
+    public const int PageSize = 50;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Clients = await db.Clients.AsNoTracking().Where(c => c.IsActive)
-            .OrderBy(c => c.LastName.ToLower()).ThenBy(c => c.FirstName.ToLower())
-            .ToListAsync(cancellationToken);
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Archived { get; set; }
+    /// <summary>"p", because Razor Pages keeps "page" for itself.</summary>
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    public List<Client> Clients { get; private set; } = [];
+    public int Total { get; private set; }
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        PageNumber = Math.Max(1, PageNumber);
+        var clients = db.Clients.AsNoTracking().Matching(Q);
+        if (!Archived) clients = clients.Where(c => c.IsActive);
+        Total = await clients.CountAsync(cancellationToken);
+        Clients = await clients.OrderByName().Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+
+        // Search as you type swaps only the results; everything else (and a back-button restore) gets the whole page.
+        Response.Headers.Vary = "HX-Request";
+        return Request.IsHtmx() && Request.Headers["HX-Target"] == "client-results" && Request.Headers["HX-History-Restore-Request"] != "true"
+            ? Partial("_ClientList", this)
+            : Page();
+    }
+
+    /// <summary>This list's URL with the same search and toggle, on another page.</summary>
+    public string UrlFor(int page) => Url.Page("Index", new { q = string.IsNullOrWhiteSpace(Q) ? null : Q, archived = Archived ? "true" : null, p = page > 1 ? page : (int?)null })!;
 }

@@ -1,0 +1,37 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PazPaz.Admin;
+
+namespace PazPaz.Tests.Support;
+
+/// <summary>HTTP clients for the JSON API, authenticated with a personal token as an integration would be.</summary>
+public static class ApiClients
+{
+    public static async Task<HttpClient> ApiClientAsync(this PazPazApp app, string email)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await AdminCommands.RunAsync(app.Services, ["create-api-token", "--email", email, "--name", "Tests"], output, error);
+        Assert.True(code == 0, error.ToString());
+        var client = app.Browser();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", output.ToString().Trim());
+        return client;
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsync(url, JsonContent(body));
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
+        client.PutAsync(url, JsonContent(body));
+
+    public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("Empty JSON body.");
+
+    /// <summary>Raw JSON text so tests can send explicit nulls and odd values exactly as written.</summary>
+    public static StringContent Raw(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static JsonContent JsonContent(object body) =>
+        System.Net.Http.Json.JsonContent.Create(body, options: new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+}

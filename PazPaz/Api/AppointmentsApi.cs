@@ -1,0 +1,179 @@
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Data;
+using PazPaz.Domain;
+using PazPaz.Scheduling;
+
+namespace PazPaz.Api;
+
+public static class AppointmentsApi
+{
+    public sealed record ClientSummary(Guid Id, string FirstName, string LastName, string FullName);
+
+    public sealed record AppointmentResponse(Guid Id, Guid WorkspaceId, Guid ClientId, Guid? ServiceId, Guid? LocationId,
+        DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string LocationType, string? LocationDetails, string Status,
+        string? Notes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EditedAt, int EditCount, int Sequence,
+        ClientSummary? Client);
+
+    public sealed record ConflictResponse(Guid Id, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string ClientInitials,
+        string Status, string LocationType);
+
+    public sealed record ConflictCheckResponse(bool HasConflict, List<ConflictResponse> ConflictingAppointments);
+
+
+    public static void MapAppointmentsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/appointments").WithTags("Appointments");
+
+        group.MapGet("/", ListAsync).WithName("ListAppointments")
+            .WithSummary("Appointments, newest start first; filter by start_date, end_date, client_id, status, updated_since.");
+        group.MapGet("/conflicts", CheckConflictsAsync).WithName("CheckAppointmentConflicts")
+            .WithSummary("Scheduled or completed appointments overlapping a time range (client initials only).");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetAppointment");
+        group.MapPost("/", CreateAsync).WithName("CreateAppointment")
+            .WithSummary("Books an appointment; 409 with conflicting_appointments unless allow_conflict=true.");
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateAppointment")
+            .WithSummary("Partial update: only the fields sent change; status changes follow the transition rules.");
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteAppointment")
+            .WithSummary("Deletes; optional body {session_note_action: keep|delete, reason}.");
+    }
+
+    public static AppointmentResponse ToResponse(Appointment a, Client? client) => new(a.Id, a.WorkspaceId, a.ClientId, a.ServiceId,
+        a.LocationId, a.ScheduledStart, a.ScheduledEnd, ApiNames.Of(a.LocationType), a.LocationDetails, ApiNames.Of(a.Status), a.Notes,
+        a.CreatedAt, a.UpdatedAt, a.EditedAt, a.EditCount, a.Sequence,
+        client is null ? null : new ClientSummary(client.Id, client.FirstName, client.LastName, client.FullName));
+
+    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, CancellationToken cancellationToken)
+    {
+        var query = new QueryInput(request.Query);
+        var start = query.Instant("start_date");
+        var end = query.Instant("end_date");
+        var clientId = query.Guid("client_id");
+        var status = query.Enum<AppointmentStatus>("status");
+        var updatedSince = query.Instant("updated_since");
+        var page = query.Int("page", 1, 1, int.MaxValue);
+        var pageSize = query.Int("page_size", 50, 1, 100);
+        if (!query.IsValid) return query.Problem();
+
+        var appointments = db.Appointments.AsNoTracking();
+        if (start is { } from) appointments = appointments.Where(a => a.ScheduledEnd > from);
+        if (end is { } to) appointments = appointments.Where(a => a.ScheduledStart < to);
+        if (clientId is { } c) appointments = appointments.Where(a => a.ClientId == c);
+        if (status is { } s) appointments = appointments.Where(a => a.Status == s);
+        if (updatedSince is { } since) appointments = appointments.Where(a => a.UpdatedAt >= since);
+
+        var total = await appointments.CountAsync(cancellationToken);
+        var items = await appointments.Include(a => a.Client).OrderByDescending(a => a.ScheduledStart).ThenBy(a => a.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return Results.Ok(new PagedList<AppointmentResponse>(items.Select(a => ToResponse(a, a.Client)).ToList(), total, page, pageSize,
+            (total + pageSize - 1) / pageSize));
+    }
+
+    private static async Task<IResult> CheckConflictsAsync(HttpRequest request, ConflictChecker checker, CancellationToken cancellationToken)
+    {
+        var query = new QueryInput(request.Query);
+        var start = query.Instant("scheduled_start", required: true);
+        var end = query.Instant("scheduled_end", required: true);
+        var exclude = query.Guid("exclude_appointment_id");
+        if (query.IsValid && end <= start) return ApiResults.Validation(new Dictionary<string, string[]> { ["scheduled_end"] = ["Must be after scheduled_start."] });
+        if (!query.IsValid) return query.Problem();
+        var found = await checker.FindAsync(start!.Value, end!.Value, exclude, cancellationToken);
+        return Results.Ok(new ConflictCheckResponse(found.Count > 0, found.Select(ToResponse).ToList()));
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, CancellationToken cancellationToken)
+    {
+        var appointment = await db.Appointments.AsNoTracking().Include(a => a.Client).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return appointment is null ? ApiResults.NotFound("Appointment") : Results.Ok(ToResponse(appointment, appointment.Client));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
+    {
+        var query = new QueryInput(request.Query);
+        var allowConflict = query.Bool("allow_conflict");
+        if (!query.IsValid) return query.Problem();
+        var (input, problem) = await JsonInput.ReadAsync(request);
+        if (input is null) return problem!;
+
+        var clientId = input.Guid("client_id", required: true, nullable: false);
+        var start = input.Instant("scheduled_start", required: true);
+        var end = input.Instant("scheduled_end", required: true);
+        var serviceId = input.Guid("service_id");
+        var locationId = input.Guid("location_id");
+        var locationType = input.Enum<LocationType>("location_type", nullable: true);
+        var details = input.String("location_details", maxLength: 2000);
+        var notes = input.String("notes", maxLength: 5000);
+        if (input.IsValid && end <= start) input.AddError("scheduled_end", "Must be after scheduled_start.");
+        if (!input.IsValid) return input.Problem();
+
+        var result = await booking.BookAsync(new NewAppointment(clientId!.Value, start!.Value, end!.Value, serviceId, locationId, locationType,
+            details, notes), allowConflict, cancellationToken);
+        return await RespondAsync(result, db, created: true, cancellationToken);
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
+    {
+        var query = new QueryInput(request.Query);
+        var allowConflict = query.Bool("allow_conflict");
+        if (!query.IsValid) return query.Problem();
+        var (input, problem) = await JsonInput.ReadAsync(request);
+        if (input is null) return problem!;
+
+        var edit = new AppointmentEdit
+        {
+            ClientId = input.Guid("client_id", nullable: false),
+            Start = input.Instant("scheduled_start"),
+            End = input.Instant("scheduled_end"),
+            ServiceId = input.Has("service_id") ? Optional<Guid?>.Of(input.Guid("service_id")) : default,
+            LocationId = input.Has("location_id") ? Optional<Guid?>.Of(input.Guid("location_id")) : default,
+            LocationType = input.Enum<LocationType>("location_type"),
+            LocationDetails = input.Has("location_details") ? Optional<string?>.Of(input.String("location_details", maxLength: 2000)) : default,
+            Notes = input.Has("notes") ? Optional<string?>.Of(input.String("notes", maxLength: 5000)) : default,
+        };
+        var status = input.Enum<AppointmentStatus>("status");
+        if (input.Has("status") && input.Has("scheduled_start") | input.Has("scheduled_end") | input.Has("client_id"))
+            input.AddError("status", "Change the status on its own, without other fields in the same request.");
+        if (!input.IsValid) return input.Problem();
+
+        var result = status is { } newStatus
+            ? await booking.ChangeStatusAsync(id, newStatus, allowConflict, cancellationToken)
+            : await booking.EditAsync(id, edit, allowConflict, cancellationToken);
+        return await RespondAsync(result, db, created: false, cancellationToken);
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
+    {
+        var (input, problem) = await JsonInput.ReadAsync(request, optional: true);
+        if (input is null) return problem!;
+        var action = input.String("session_note_action", nullable: false, maxLength: 10);
+        var reason = input.String("reason", maxLength: 500);
+        if (action is not (null or "keep" or "delete")) input.AddError("session_note_action", "Must be one of: keep, delete.");
+        if (!input.IsValid) return input.Problem();
+
+        var result = await booking.DeleteAsync(id, action == "delete" ? SessionNoteAction.Delete : SessionNoteAction.Keep, reason, cancellationToken);
+        return result is BookingResult.Saved ? Results.NoContent() : await RespondAsync(result, db, created: false, cancellationToken);
+    }
+
+    private static async Task<IResult> RespondAsync(BookingResult result, PazPazDb db, bool created, CancellationToken cancellationToken)
+    {
+        switch (result)
+        {
+            case BookingResult.Saved saved:
+                var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == saved.Appointment.ClientId, cancellationToken);
+                var body = ToResponse(saved.Appointment, client);
+                return created ? Results.Created($"/api/v1/appointments/{body.Id}", body) : Results.Ok(body);
+            case BookingResult.Conflicted conflicted:
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The time overlaps other appointments.",
+                    detail: "Send allow_conflict=true to book anyway.",
+                    extensions: new Dictionary<string, object?> { ["conflicting_appointments"] = conflicted.Conflicts.Select(ToResponse).ToList() });
+            case BookingResult.NotFound notFound:
+                return ApiResults.NotFound(notFound.What);
+            case BookingResult.Refused refused:
+                return ApiResults.Validation(new Dictionary<string, string[]> { [refused.Field] = [refused.Message] });
+            default:
+                throw new InvalidOperationException($"Unexpected booking result {result.GetType().Name}.");
+        }
+    }
+
+    private static ConflictResponse ToResponse(ConflictingAppointment c) =>
+        new(c.Id, c.ScheduledStart, c.ScheduledEnd, c.ClientInitials, ApiNames.Of(c.Status), ApiNames.Of(c.LocationType));
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PazPaz.Data.Configurations;
+
+namespace PazPaz.Api;
+
+/// <summary>
+/// A request body read field by field, so the API can tell "absent" (leave unchanged) from an explicit null
+/// and answer every bad value with a 422 that names the field, never a 500.
+/// </summary>
+public sealed class JsonInput
+{
+    private readonly JsonObject body;
+    public Dictionary<string, string[]> Errors { get; } = [];
+
+    private JsonInput(JsonObject body) => this.body = body;
+
+    public static JsonInput Empty() => new(new JsonObject());
+
+    /// <summary>Reads the body; a body that is not a JSON object is itself a 422.</summary>
+    public static async Task<(JsonInput? Input, IResult? Problem)> ReadAsync(HttpRequest request, bool optional = false)
+    {
+        try
+        {
+            if (optional && request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any()) return (Empty(), null);
+            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            if (node is null && optional) return (Empty(), null);
+            return node is JsonObject obj
+                ? (new JsonInput(obj), null)
+                : (null, ApiResults.Unprocessable("The body must be a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiResults.Unprocessable($"The body is not valid JSON: {e.Message}"));
+        }
+    }
+
+    public bool Has(string name) => body.ContainsKey(name);
+    public bool IsValid => Errors.Count == 0;
+    public IResult Problem() => ApiResults.Validation(Errors);
+
+    public void AddError(string name, string message) =>
+        Errors[name] = Errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];
+
+    public string? String(string name, bool required = false, bool nullable = true, int maxLength = 10_000)
+    {
+        if (!Present(name, required, nullable, out var node) || node is null) return null;
+        if (node.GetValueKind() != JsonValueKind.String) { AddError(name, "Must be a string."); return null; }
+        var value = node.GetValue<string>();
+        if (value.Length > maxLength) { AddError(name, $"At most {maxLength} characters."); return null; }
+        if (!nullable && string.IsNullOrWhiteSpace(value)) { AddError(name, "Cannot be empty."); return null; }
+        return value;
+    }
+
+    public Guid? Guid(string name, bool required = false, bool nullable = true)
+    {
+        if (!Present(name, required, nullable, out var node) || node is null) return null;
+        if (node.GetValueKind() == JsonValueKind.String && System.Guid.TryParse(node.GetValue<string>(), out var id)) return id;
+        AddError(name, "Must be a UUID.");
+        return null;
+    }
+
+    public DateTimeOffset? Instant(string name, bool required = false, bool nullable = false)
+    {
+        if (!Present(name, required, nullable, out var node) || node is null) return null;
+        if (node.GetValueKind() == JsonValueKind.String &&
+            DateTimeOffset.TryParse(node.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) &&
+            HasOffset(node.GetValue<string>()))
+            return value.ToUniversalTime();
+        AddError(name, "Must be an ISO 8601 date-time with an offset, e.g. 2026-03-10T09:00:00Z.");
+        return null;
+    }
+
+    public DateOnly? Date(string name, bool required = false, bool nullable = true)
+    {
+        if (!Present(name, required, nullable, out var node) || node is null) return null;
+        if (node.GetValueKind() == JsonValueKind.String &&
+            DateOnly.TryParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+            return value;
+        AddError(name, "Must be a date as YYYY-MM-DD.");
+        return null;
+    }
+
+    public int? Int(string name, bool required = false, bool nullable = false)
+    {
+        if (!Present(name, required, nullable, out var node) || node is null) return null;
+        if (node.GetValueKind() == JsonValueKind.Number && node is JsonValue v && v.TryGetValue<int>(out var value)) return value;
+        AddError(name, "Must be a whole number.");
+        return null;
+    }
+
+    public bool? Bool(string name, bool required = false)
+    {
+        if (!Present(name, required, nullable: false, out var node) || node is null) return null;
+        if (node.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return node.GetValue<bool>();
+        AddError(name, "Must be true or false.");
+        return null;
+    }
+
+    public List<string>? Strings(string name, bool nullable = false)
+    {
+        if (!Present(name, required: false, nullable, out var node) || node is null) return null;
+        if (node is JsonArray array && array.All(i => i?.GetValueKind() == JsonValueKind.String))
+            return array.Select(i => i!.GetValue<string>()).ToList();
+        AddError(name, "Must be a list of strings.");
+        return null;
+    }
+
+    /// <summary>An enum by its snake_case name ("no_show"); anything else lists the allowed values.</summary>
+    public TEnum? Enum<TEnum>(string name, bool required = false, bool nullable = false) where TEnum : struct, Enum
+    {
+        if (!Present(name, required, nullable, out var node) || node is null) return null;
+        if (node.GetValueKind() == JsonValueKind.String && ApiNames.TryParse<TEnum>(node.GetValue<string>(), out var value)) return value;
+        AddError(name, $"Must be one of: {string.Join(", ", ApiNames.All<TEnum>())}.");
+        return null;
+    }
+
+    private bool Present(string name, bool required, bool nullable, out JsonNode? node)
+    {
+        if (!body.TryGetPropertyValue(name, out node))
+        {
+            if (required) AddError(name, "Is required.");
+            return false;
+        }
+        if (node is null && !nullable)
+        {
+            AddError(name, "Cannot be null.");
+            return false;
+        }
+        return true;
+    }
+
+    private static bool HasOffset(string text) =>
+        text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{2}:?\d{2}$");
+}
+
+/// <summary>Enum values as the API spells them: snake_case.</summary>
+public static class ApiNames
+{
+    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => ModelConventions.SnakeCase(value.ToString());
+
+    public static IEnumerable<string> All<TEnum>() where TEnum : struct, Enum => System.Enum.GetValues<TEnum>().Select(Of);
+
+    public static bool TryParse<TEnum>(string text, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var candidate in System.Enum.GetValues<TEnum>())
+            if (Of(candidate) == text) { value = candidate; return true; }
+        value = default;
+        return false;
+    }
+}
+
+/// <summary>RFC 7807 answers used across the API.</summary>
+public static class ApiResults
+{
+    public static IResult NotFound(string what) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found.");
+
+    public static IResult Unprocessable(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The request could not be processed.", detail: detail);
+
+    public static IResult Validation(IDictionary<string, string[]> errors) =>
+        Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Some fields are not valid.");
+
+    public static IResult Conflict(string title, object? extensions = null) =>
+        Results.Problem(statusCode: StatusCodes.Status409Conflict, title: title,
+            extensions: extensions is null ? null : new Dictionary<string, object?> { ["details"] = extensions });
+}

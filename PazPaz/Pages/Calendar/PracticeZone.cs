@@ -1,0 +1,43 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Data;
+using PazPaz.Domain;
+
+namespace PazPaz.Pages.Calendar;
+
+/// <summary>
+/// The workspace's wall clock: calendar days, form fields and labels are read in its zone, stored in UTC.
+/// Days are computed with <see cref="TimeZones.ToUtc"/>, so a DST day has its 23 or 25 hours.
+/// </summary>
+public sealed class PracticeZone(string id)
+{
+    public static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+
+    public string Id { get; } = id;
+    public TimeZoneInfo Zone { get; } = TimeZones.Find(id);
+
+    public static async Task<PracticeZone> LoadAsync(PazPazDb db, CancellationToken cancellationToken) =>
+        new(await db.Workspaces.Select(w => w.TimeZone).SingleAsync(cancellationToken));
+
+    public DateTime ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).DateTime;
+
+    public DateTimeOffset ToUtc(DateTime local) => TimeZones.ToUtc(local, Zone);
+
+    public DateTimeOffset StartOf(DateOnly day) => ToUtc(day.ToDateTime(TimeOnly.MinValue));
+
+    public DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(ToLocal(clock.GetUtcNow()));
+
+    /// <summary>"10:00–11:00" in the practice's zone.</summary>
+    public string Span(DateTimeOffset start, DateTimeOffset end) => $"{Time(start)}–{Time(end)}";
+
+    public string Time(DateTimeOffset instant) => ToLocal(instant).ToString("HH:mm", Culture);
+
+    /// <summary>"Tue 10 Mar, 10:00–11:00"</summary>
+    public string DaySpan(DateTimeOffset start, DateTimeOffset end) => $"{ToLocal(start).ToString("ddd d MMM", Culture)}, {Span(start, end)}";
+
+    /// <summary>Reads "2026-03-10T10:15" (what the calendar's slots, drag and drop send) as a wall-clock time.</summary>
+    public static bool TryParseLocal(string? value, out DateTime local) =>
+        DateTime.TryParseExact(value, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], Culture, DateTimeStyles.None, out local);
+
+    public static string FormatLocal(DateTime local) => local.ToString("yyyy-MM-dd'T'HH:mm", Culture);
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Data;
+using PazPaz.Domain;
+using PazPaz.Pages.Shared;
+
+namespace PazPaz.Pages.Clients;
+
+public sealed class EditModel(PazPazDb db, TimeProvider clock) : PageModel
+{
+    [BindProperty] public ClientInput Input { get; set; } = new();
+    public Client Client { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        // Another workspace's client is not found: the wall filters it out.
+        if (await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return NotFound();
+        Client = client;
+        Input = ClientInput.From(client);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return NotFound();
+        Client = client;
+        var workspace = await db.Workspaces.SingleAsync(cancellationToken);
+        var today = workspace.Today(clock.GetUtcNow());
+        var details = Input.ToDetails();
+        ModelState.AddProblems(Client.Problems(details, today));
+        if (!ModelState.IsValid) return this.FormWithErrors();
+
+        client.Update(details, today);
+        await db.SaveChangesAsync(cancellationToken);
+        this.Flash("Saved.");
+        return RedirectToPage("Details", new { id });
+    }
+}

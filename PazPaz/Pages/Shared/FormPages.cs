@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+
+namespace PazPaz.Pages.Shared;
+
+/// <summary>What every full-page form does the same way: field errors from an entity's rules, the re-render, the flash.</summary>
+public static class FormPages
+{
+    /// <summary>Entity problems (keyed by property name) as field errors on <c>Input.&lt;Property&gt;</c>.</summary>
+    public static void AddProblems(this ModelStateDictionary modelState, IReadOnlyDictionary<string, string> problems, string prefix = "Input")
+    {
+        foreach (var (field, message) in problems) modelState.AddModelError($"{prefix}.{field}", message);
+    }
+
+    public static bool IsHtmx(this HttpRequest request) => request.Headers["HX-Request"] == "true";
+
+    /// <summary>The form again with its errors: 200 for a plain post (the browser shows it), 422 for htmx (configured to swap).</summary>
+    public static IActionResult FormWithErrors(this PageModel page)
+    {
+        if (page.Request.IsHtmx()) page.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return page.Page();
+    }
+
+    /// <summary>Shown once on the next page, by Shared/_Flash.</summary>
+    public static void Flash(this PageModel page, string message, string kind = "Success") => page.TempData[$"Flash.{kind}"] = message;
+}
+
+/// <summary>
+/// How Shared/_Field renders one field. Pass it with the field's model expression:
+/// <c>&lt;partial name="_Field" for="Input.Email" view-data='Field.Of(ViewData, "E-mail", type: "email")' /&gt;</c>.
+/// </summary>
+public sealed record Field(string Label, string Type, string? Hint, string? Autocomplete, bool Required, int? MaxLength,
+    string? List, bool ReadOnly, IReadOnlyList<(string Value, string Text)>? Options)
+{
+    public const string Key = "PazPaz.Field";
+
+    /// <param name="type">text, email, tel, date, number, textarea, checkbox or select (with <paramref name="options"/>).</param>
+    public static ViewDataDictionary Of(ViewDataDictionary viewData, string label, string type = "text", string? hint = null,
+        string? autocomplete = null, bool required = false, int? maxLength = null, string? list = null, bool readOnly = false,
+        IReadOnlyList<(string Value, string Text)>? options = null) =>
+        new(viewData) { [Key] = new Field(label, type, hint, autocomplete, required, maxLength, list, readOnly, options) };
+}

@@ -1,0 +1,181 @@
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
+using PazPaz.Auth;
+using PazPaz.Data;
+using PazPaz.Domain;
+
+namespace PazPaz.Scheduling;
+
+public abstract record BookingResult
+{
+    public sealed record Saved(Appointment Appointment) : BookingResult;
+    /// <summary>The slot is taken; nothing was written. The caller may retry with "book anyway".</summary>
+    public sealed record Conflicted(List<ConflictingAppointment> Conflicts) : BookingResult;
+    public sealed record NotFound(string What) : BookingResult;
+    /// <summary>A rule refused the change; <see cref="Field"/> names the input it is about.</summary>
+    public sealed record Refused(string Field, string Message) : BookingResult;
+}
+
+public sealed record NewAppointment(Guid ClientId, DateTimeOffset Start, DateTimeOffset End, Guid? ServiceId = null,
+    Guid? LocationId = null, LocationType? LocationType = null, string? LocationDetails = null, string? Notes = null);
+
+public enum SessionNoteAction { Keep, Delete }
+
+/// <summary>
+/// Every appointment write, for pages and API alike. Writes that can create an overlap take the workspace's
+/// transaction-scoped advisory lock first, so "check for conflicts, then save" is atomic: two concurrent bookings
+/// of one free slot cannot both succeed without confirmation.
+/// </summary>
+public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser current, AuditLog audit, TimeProvider clock)
+{
+    public async Task<BookingResult> BookAsync(NewAppointment input, bool allowConflict, CancellationToken cancellationToken = default)
+    {
+        var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == input.ClientId, cancellationToken);
+        if (client is null) return new BookingResult.NotFound("Client");
+        if (!client.IsActive) return new BookingResult.Refused("client_id", "This client is archived; restore them before booking.");
+        if (await CheckReferencesAsync(input.ServiceId, input.LocationId, cancellationToken) is { } refused) return refused;
+        var location = input.LocationId is { } locationId ? await db.Locations.FirstAsync(l => l.Id == locationId, cancellationToken) : null;
+
+        Appointment appointment;
+        try
+        {
+            appointment = Appointment.Create(current.RequireWorkspaceId(), client.Id, input.Start, input.End,
+                input.LocationType ?? location?.LocationType ?? LocationType.Clinic, input.ServiceId, input.LocationId,
+                input.LocationDetails ?? location?.Details, input.Notes);
+        }
+        catch (DomainException e) { return new BookingResult.Refused("scheduled_end", e.Message); }
+
+        return await UnderLockAsync(async () =>
+        {
+            if (!allowConflict && await conflicts.FindAsync(appointment.ScheduledStart, appointment.ScheduledEnd, null, cancellationToken) is { Count: > 0 } found)
+                return new BookingResult.Conflicted(found);
+            db.Appointments.Add(appointment);
+            await db.SaveChangesAsync(cancellationToken);
+            return new BookingResult.Saved(appointment);
+        }, cancellationToken);
+    }
+
+    public async Task<BookingResult> EditAsync(Guid id, AppointmentEdit edit, bool allowConflict, CancellationToken cancellationToken = default)
+    {
+        var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return new BookingResult.NotFound("Appointment");
+        if (edit.ClientId is { } clientId && clientId != appointment.ClientId)
+        {
+            var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken);
+            if (client is null) return new BookingResult.NotFound("Client");
+            if (!client.IsActive) return new BookingResult.Refused("client_id", "This client is archived; restore them before booking.");
+        }
+        if (await CheckReferencesAsync(edit.ServiceId.IsSet ? edit.ServiceId.Value : null, edit.LocationId.IsSet ? edit.LocationId.Value : null,
+                cancellationToken) is { } refused) return refused;
+
+        return await UnderLockAsync(async () =>
+        {
+            var (oldStart, oldEnd) = (appointment.ScheduledStart, appointment.ScheduledEnd);
+            try
+            {
+                if (!appointment.Edit(edit, clock.GetUtcNow())) return new BookingResult.Saved(appointment);
+            }
+            catch (DomainException e) { return new BookingResult.Refused("scheduled_end", e.Message); }
+
+            var moved = appointment.ScheduledStart != oldStart || appointment.ScheduledEnd != oldEnd;
+            if (moved && appointment.BlocksTime && !allowConflict &&
+                await conflicts.FindAsync(appointment.ScheduledStart, appointment.ScheduledEnd, appointment.Id, cancellationToken) is { Count: > 0 } found)
+            {
+                db.ChangeTracker.Clear();
+                return new BookingResult.Conflicted(found);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            return new BookingResult.Saved(appointment);
+        }, cancellationToken);
+    }
+
+    /// <summary>Complete, no-show, cancel or restore; restoring to scheduled re-checks the slot.</summary>
+    public async Task<BookingResult> ChangeStatusAsync(Guid id, AppointmentStatus status, bool allowConflict, CancellationToken cancellationToken = default)
+    {
+        var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return new BookingResult.NotFound("Appointment");
+        var hasNote = await db.SessionNotes.AnyAsync(n => n.AppointmentId == id, cancellationToken);
+        if (Appointment.WhyNot(appointment.Status, status, hasNote) is { } reason) return new BookingResult.Refused("status", reason);
+
+        var takesSlotBack = !appointment.BlocksTime && status is AppointmentStatus.Scheduled or AppointmentStatus.Completed;
+        return await UnderLockAsync(async () =>
+        {
+            if (takesSlotBack && !allowConflict &&
+                await conflicts.FindAsync(appointment.ScheduledStart, appointment.ScheduledEnd, appointment.Id, cancellationToken) is { Count: > 0 } found)
+                return new BookingResult.Conflicted(found);
+            appointment.ChangeStatus(status, hasNote, clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            return new BookingResult.Saved(appointment);
+        }, cancellationToken);
+    }
+
+    /// <summary>Deletes (softly, so undo works) and keeps or deletes the appointment's session notes; audited with the reason.</summary>
+    public async Task<BookingResult> DeleteAsync(Guid id, SessionNoteAction notes, string? reason, CancellationToken cancellationToken = default)
+    {
+        var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return new BookingResult.NotFound("Appointment");
+        var now = clock.GetUtcNow();
+        var linked = await db.SessionNotes.Where(n => n.AppointmentId == id).ToListAsync(cancellationToken);
+        if (notes == SessionNoteAction.Delete && linked.Any(n => n.WasAmended))
+            return new BookingResult.Refused("session_note_action",
+                "This appointment's session note was amended and is part of the medical record: keep it instead.");
+        foreach (var note in linked)
+        {
+            if (notes == SessionNoteAction.Delete) note.Delete(reason, now);
+            else note.UnlinkFromAppointment();
+        }
+        appointment.Delete(now);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(AuditAction.Delete, nameof(Appointment), appointment.Id, appointment.WorkspaceId, current.UserId,
+            new { reason, session_note_action = notes == SessionNoteAction.Delete ? "delete" : "keep", session_notes = linked.Count }, cancellationToken);
+        return new BookingResult.Saved(appointment);
+    }
+
+    /// <summary>Undo of a delete: the appointment comes back if its slot is still free (or the user confirms).</summary>
+    public async Task<BookingResult> UndeleteAsync(Guid id, bool allowConflict, CancellationToken cancellationToken = default)
+    {
+        var appointment = await db.Appointments.IgnoreQueryFilters([PazPazDb.NotDeletedFilter]).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return new BookingResult.NotFound("Appointment");
+        if (!appointment.IsDeleted) return new BookingResult.Saved(appointment);
+        return await UnderLockAsync(async () =>
+        {
+            if (appointment.BlocksTime && !allowConflict &&
+                await conflicts.FindAsync(appointment.ScheduledStart, appointment.ScheduledEnd, appointment.Id, cancellationToken) is { Count: > 0 } found)
+                return new BookingResult.Conflicted(found);
+            appointment.Undelete(clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            return new BookingResult.Saved(appointment);
+        }, cancellationToken);
+    }
+
+    private async Task<BookingResult?> CheckReferencesAsync(Guid? serviceId, Guid? locationId, CancellationToken cancellationToken)
+    {
+        if (serviceId is { } s && !await db.Services.AnyAsync(x => x.Id == s, cancellationToken))
+            return new BookingResult.Refused("service_id", "There is no such service.");
+        if (locationId is { } l && !await db.Locations.AnyAsync(x => x.Id == l, cancellationToken))
+            return new BookingResult.Refused("location_id", "There is no such location.");
+        return null;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction holding the workspace's advisory lock.</summary>
+    private async Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken)
+    {
+        var key = LockKey(current.RequireWorkspaceId());
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
+            var result = await work();
+            if (result is BookingResult.Saved) await transaction.CommitAsync(cancellationToken);
+            return result;
+        });
+    }
+
+    private static long LockKey(Guid workspaceId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        workspaceId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
+    }
+}
