@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Admin;
+using PazPaz.Domain;
 using PazPaz.Tests.Support;
 
 namespace PazPaz.Tests.Api;
@@ -97,5 +98,94 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
     {
         var json = await App.Browser().GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/v1/workspace", json);
+        using var document = JsonDocument.Parse(json);
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var (path, method, operationId) in new[]
+        {
+            ("/api/v1/workspace", "put", "UpdateWorkspace"),
+            ("/api/v1/clients", "get", "ListClients"), ("/api/v1/clients/{id}", "put", "UpdateClient"),
+            ("/api/v1/clients/{id}/restore", "post", "RestoreClient"),
+            ("/api/v1/services", "post", "CreateService"), ("/api/v1/services/{id}", "delete", "DeleteService"),
+            ("/api/v1/locations", "get", "ListLocations"), ("/api/v1/locations/{id}", "delete", "DeleteLocation"),
+        })
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            Assert.Equal(operationId, operation.GetProperty("operationId").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{method} {path} has no summary");
+        }
+    }
+
+    [Fact]
+    public async Task The_owner_changes_the_time_zone_and_the_name_stays()
+    {
+        await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        var api = WithBearer(await CreateTokenAsync("dana@example.com"));
+
+        var response = await api.PutJsonAsync("/api/v1/workspace", new { timezone = "Asia/Jerusalem" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.JsonAsync();
+        Assert.Equal(("Sea Breeze", "Asia/Jerusalem"), (json["name"]!.GetValue<string>(), json["timezone"]!.GetValue<string>()));
+        var stored = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(("Sea Breeze", "Asia/Jerusalem"), (stored.Name, stored.TimeZone));
+
+        var renamed = await api.PutJsonAsync("/api/v1/workspace", new { name = "Sea Breeze Physio" });
+        Assert.Equal("Asia/Jerusalem", (await renamed.JsonAsync())["timezone"]!.GetValue<string>());
+        Assert.Equal("Sea Breeze Physio", (await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync())).Name);
+    }
+
+    [Theory]
+    [InlineData("""{"timezone":"Mars/Olympus"}""", "timezone")]
+    [InlineData("""{"timezone":"GMT Standard Time"}""", "timezone")]
+    [InlineData("""{"timezone":null}""", "timezone")]
+    [InlineData("""{"name":""}""", "name")]
+    [InlineData("""{"name":null}""", "name")]
+    [InlineData("""{"name":42}""", "name")]
+    public async Task An_invalid_zone_or_name_is_422_and_changes_nothing(string body, string field)
+    {
+        await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        var api = WithBearer(await CreateTokenAsync("dana@example.com"));
+
+        var response = await api.PutAsync("/api/v1/workspace", ApiClients.Raw(body));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.JsonAsync();
+        Assert.Equal([field], problem["errors"]!.AsObject().Select(e => e.Key));
+        var stored = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(("Sea Breeze", "Europe/London"), (stored.Name, stored.TimeZone));
+    }
+
+    [Fact]
+    public async Task An_assistant_may_read_but_not_change_the_workspace()
+    {
+        var practice = await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        await App.WithDbAsync(async db =>
+        {
+            db.Add(User.Create(practice.Workspace.Id, "ari@example.com", "Ari", UserRole.Assistant, App.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        });
+        var api = WithBearer(await CreateTokenAsync("ari@example.com"));
+
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/workspace")).StatusCode);
+        var response = await api.PutJsonAsync("/api/v1/workspace", new { name = "Ari's practice", timezone = "Asia/Tokyo" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("owner", (await response.JsonAsync())["title"]!.GetValue<string>());
+        var stored = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(("Sea Breeze", "Europe/London"), (stored.Name, stored.TimeZone));
+    }
+
+    [Fact]
+    public async Task Changing_the_workspace_touches_only_the_callers_own()
+    {
+        await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        var theirs = await App.PracticeAsync("Theirs", "them@example.com", "Asia/Tokyo");
+        var api = WithBearer(await CreateTokenAsync("dana@example.com"));
+
+        await api.PutJsonAsync("/api/v1/workspace", new { name = "Renamed", timezone = "Asia/Jerusalem" });
+
+        var other = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Id == theirs.Workspace.Id));
+        Assert.Equal(("Theirs", "Asia/Tokyo"), (other.Name, other.TimeZone));
     }
 }

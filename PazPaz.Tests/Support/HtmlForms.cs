@@ -47,7 +47,8 @@ public static class HtmlForms
             fields.RemoveAll(f => f.Key == name);
             fields.Add(new(name, value));
         }
-        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.Action;
-        return client.PostAsync(new Uri(action).PathAndQuery, new FormUrlEncodedContent(fields));
+        // Resolved against the page ourselves: AngleSharp hands back a relative action as written, which Uri would read as a file path.
+        var action = form.GetAttribute("action") is { Length: > 0 } written ? new Uri(new Uri(page.Url), written) : new Uri(page.Url);
+        return client.PostAsync(action.PathAndQuery, new FormUrlEncodedContent(fields));
     }
 }

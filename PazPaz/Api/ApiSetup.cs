@@ -29,6 +29,9 @@ public static class ApiSetup
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites);
         api.MapWorkspaceApi();
+        api.MapClientsApi();
+        api.MapServicesApi();
+        api.MapLocationsApi();
         api.MapAppointmentsApi();
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Auth;
 using PazPaz.Data;
+using PazPaz.Domain;
 
 namespace PazPaz.Api;
 
@@ -9,13 +11,42 @@ public static class WorkspaceApi
 
     public static void MapWorkspaceApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/workspace", async (PazPazDb db, CancellationToken cancellationToken) =>
-        {
-            // The wall leaves exactly one row visible: the caller's own workspace.
-            var workspace = await db.Workspaces.SingleOrDefaultAsync(cancellationToken);
-            return workspace is null
-                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Workspace not found.")
-                : Results.Ok(new WorkspaceResponse(workspace.Id, workspace.Name, workspace.TimeZone));
-        }).WithName("GetWorkspace").WithTags("Workspace");
+        api.MapGet("/workspace", GetAsync).WithName("GetWorkspace").WithTags("Workspace")
+            .WithSummary("The caller's workspace: id, name and IANA time zone.");
+        api.MapPut("/workspace", UpdateAsync).WithName("UpdateWorkspace").WithTags("Workspace")
+            .WithSummary("Changes name and/or timezone (an IANA id such as Europe/London); only the fields sent change. Owners only: 403 for assistants.");
+    }
+
+    private static WorkspaceResponse ToResponse(Workspace w) => new(w.Id, w.Name, w.TimeZone);
+
+    private static async Task<IResult> GetAsync(PazPazDb db, CancellationToken cancellationToken)
+    {
+        // The wall leaves exactly one row visible: the caller's own workspace.
+        var workspace = await db.Workspaces.SingleOrDefaultAsync(cancellationToken);
+        return workspace is null ? ApiResults.NotFound("Workspace") : Results.Ok(ToResponse(workspace));
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpRequest request, PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
+    {
+        if (await db.Workspaces.SingleOrDefaultAsync(cancellationToken) is not { } workspace) return ApiResults.NotFound("Workspace");
+        var userId = current.RequireUserId();
+        var role = await db.Users.Where(u => u.Id == userId).Select(u => u.Role).SingleAsync(cancellationToken);
+        if (!Workspace.SettingsChangeableBy(role))
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the practice owner can change workspace settings.");
+
+        var (input, problem) = await JsonInput.ReadAsync(request);
+        if (input is null) return problem!;
+        var name = input.Has("name") ? input.String("name", nullable: false) : workspace.Name;
+        var timeZone = input.Has("timezone") ? input.String("timezone", nullable: false) : workspace.TimeZone;
+        var problems = Workspace.Problems(name, timeZone);
+        // The API calls the time zone "timezone", as GET answers it.
+        if (problems.Remove(nameof(Workspace.TimeZone), out var zoneProblem)) problems["Timezone"] = zoneProblem;
+        input.AddProblems(problems);
+        if (!input.IsValid) return input.Problem();
+
+        workspace.Rename(name!);
+        workspace.ChangeTimeZone(timeZone!);
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(ToResponse(workspace));
     }
 }

@@ -13,12 +13,12 @@ public static class AppointmentLabels
         _ => "Scheduled",
     };
 
-    /// <summary>The visible marker beside the name: ✓ completed, ⊘ no-show, ✕ cancelled, none when scheduled.</summary>
-    public static string Marker(AppointmentStatus status) => status switch
+    /// <summary>The mark beside the client's name: ✓ completed, ⊘ no-show, ✕ cancelled, none when scheduled.</summary>
+    public static string Icon(AppointmentStatus status) => status switch
     {
-        AppointmentStatus.Completed => "✓ Completed",
-        AppointmentStatus.Cancelled => "✕ Cancelled",
-        AppointmentStatus.NoShow => "⊘ No-show",
+        AppointmentStatus.Completed => "✓",
+        AppointmentStatus.NoShow => "⊘",
+        AppointmentStatus.Cancelled => "✕",
         _ => "",
     };
 }

@@ -51,13 +51,13 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
             var entry = new Entry(row.Id, Zone.ToLocal(row.ScheduledStart), Zone.ToLocal(row.ScheduledEnd), $"{row.FirstName} {row.LastName}",
                 row.ServiceName, row.Status);
             var (startDay, endDay) = (DateOnly.FromDateTime(entry.Start), DateOnly.FromDateTime(entry.End));
-            for (var date = startDay; date <= endDay; date = date.AddDays(1))
+            for (var day = startDay; day <= endDay; day = day.AddDays(1))
             {
-                var index = date.DayNumber - first.DayNumber;
+                var index = day.DayNumber - first.DayNumber;
                 if (index < 0 || index >= Days.Count) continue;
-                if (date == endDay && date != startDay && entry.End.TimeOfDay == TimeSpan.Zero) continue; // ends at midnight
-                var startMinute = date > startDay ? 0 : (int)entry.Start.TimeOfDay.TotalMinutes;
-                var endMinute = date < endDay ? 24 * 60 : (int)entry.End.TimeOfDay.TotalMinutes;
+                if (day == endDay && day != startDay && entry.End.TimeOfDay == TimeSpan.Zero) continue; // ends at midnight
+                var startMinute = day > startDay ? 0 : (int)entry.Start.TimeOfDay.TotalMinutes;
+                var endMinute = day < endDay ? 24 * 60 : (int)entry.End.TimeOfDay.TotalMinutes;
                 Days[index].Appointments.Add(new Placed(entry, startMinute, Math.Max(endMinute, startMinute + 15)));
             }
         }
@@ -110,13 +110,13 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
         return (first, last.DayNumber - first.DayNumber);
     }
 
-    public static string Url(CalendarView view, DateOnly date) =>
+    public static string CalendarUrl(CalendarView view, DateOnly date) =>
         $"/calendar?view={view.ToString().ToLowerInvariant()}&date={date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
 
-    public string SelfUrl => Url(View, Date);
-    public string PreviousUrl => Url(View, Step(-1));
-    public string NextUrl => Url(View, Step(1));
-    public string TodayUrl => Url(View, Today);
+    public string SelfUrl => CalendarUrl(View, Date);
+    public string PreviousUrl => CalendarUrl(View, Step(-1));
+    public string NextUrl => CalendarUrl(View, Step(1));
+    public string TodayUrl => CalendarUrl(View, Today);
     public string StampUrl => SelfUrl + "&handler=Stamp";
 
     /// <summary>Where "New appointment" (and the n key) starts: today when it is on screen, else the first day shown.</summary>
@@ -130,6 +130,19 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
         CalendarView.Week => Date.AddDays(7 * n),
         _ => Date.AddMonths(n),
     };
+
+    /// <summary>The title on a phone: "Thu 26 Nov 2026", "22 – 28 Nov 2026", "November 2026".</summary>
+    public string ShortTitle
+    {
+        get
+        {
+            var c = PracticeZone.Culture;
+            if (View == CalendarView.Day) return Date.ToString("ddd d MMM yyyy", c);
+            if (View == CalendarView.Month) return Date.ToString("MMMM yyyy", c);
+            var (first, last) = (Days[0].Date, Days[^1].Date);
+            return first.Month == last.Month ? $"{first.Day} – {last.ToString("d MMM yyyy", c)}" : $"{first.ToString("d MMM", c)} – {last.ToString("d MMM yyyy", c)}";
+        }
+    }
 
     public string Title
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PazPaz.Domain;
 
 namespace PazPaz.Pages.Clients;
@@ -9,7 +10,8 @@ public sealed class ClientInput
     public string? LastName { get; set; }
     public string? Email { get; set; }
     public string? Phone { get; set; }
-    public DateOnly? DateOfBirth { get; set; }
+    /// <summary>The name the binder uses when the text is not a date.</summary>
+    [Display(Name = "the date of birth")] public DateOnly? DateOfBirth { get; set; }
     public string? Address { get; set; }
     public string? MedicalHistory { get; set; }
     public string? EmergencyContactName { get; set; }

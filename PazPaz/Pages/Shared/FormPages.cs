@@ -8,11 +8,22 @@ namespace PazPaz.Pages.Shared;
 /// <summary>What every full-page form does the same way: field errors from an entity's rules, the re-render, the flash.</summary>
 public static class FormPages
 {
-    /// <summary>Entity problems (keyed by property name) as field errors on <c>Input.&lt;Property&gt;</c>.</summary>
+    /// <summary>
+    /// Entity problems (keyed by property name) as field errors on <c>Input.&lt;Property&gt;</c>. A field that could not
+    /// even be read (letters in a number) keeps the binder's message alone.
+    /// </summary>
     public static void AddProblems(this ModelStateDictionary modelState, IReadOnlyDictionary<string, string> problems, string prefix = "Input")
     {
-        foreach (var (field, message) in problems) modelState.AddModelError($"{prefix}.{field}", message);
+        foreach (var (field, message) in problems)
+        {
+            var key = $"{prefix}.{field}";
+            if (!modelState.HasError(key)) modelState.AddModelError(key, message);
+        }
     }
+
+    /// <summary>Whether the field already has an error, so a database check (a taken name) can be skipped.</summary>
+    public static bool HasError(this ModelStateDictionary modelState, string key) =>
+        modelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0;
 
     public static bool IsHtmx(this HttpRequest request) => request.Headers["HX-Request"] == "true";
 

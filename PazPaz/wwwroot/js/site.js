@@ -5,3 +5,11 @@ document.addEventListener("DOMContentLoaded", () => {
     setTimeout(() => el.remove(), 8000);
   });
 });
+
+// Clients and settings: a form with data-confirm="Question?" asks before it submits (delete buttons).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

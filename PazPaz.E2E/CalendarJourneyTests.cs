@@ -1,0 +1,349 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using PazPaz.Data;
+using PazPaz.Domain;
+using PazPaz.E2E.Support;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace PazPaz.E2E;
+
+/// <summary>
+/// The calendar in Chromium against the demo practice (Asia/Jerusalem). The demo's appointments follow "today", so each
+/// journey works in a week of its own next year, where the calendar starts empty.
+/// </summary>
+public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
+{
+    private const string DemoEmail = "demo@pazpaz.local";
+
+    /// <summary>A Tuesday next year, <paramref name="week"/> weeks into February: one week per journey.</summary>
+    private static DateOnly Tuesday(int week)
+    {
+        var start = new DateOnly(DateTime.UtcNow.Year + 1, 2, 1).AddDays(7 * week);
+        return start.AddDays(((int)DayOfWeek.Tuesday - (int)start.DayOfWeek + 7) % 7);
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private async Task SignInAsync(IPage page)
+    {
+        await page.GotoAsync(await App.CreateSignInLinkAsync(DemoEmail));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/calendar"));
+    }
+
+    private static async Task OpenWeekAsync(IPage page, DateOnly day)
+    {
+        await page.GotoAsync($"/calendar?view=week&date={Iso(day)}");
+        await Expect(page.Locator($".cal-day[data-date='{Iso(day)}']")).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+
+    /// <summary>An appointment written straight to the database, at a wall-clock time in the demo's zone.</summary>
+    private async Task SeedAppointmentAsync(string clientName, DateOnly day, int hour, int minutes = 60)
+    {
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
+        var workspace = await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Name == "Dana Levi Physiotherapy");
+        var clients = await db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == workspace.Id).ToListAsync();
+        var client = clients.Single(c => c.FullName == clientName);
+        var start = TimeZones.ToUtc(day.ToDateTime(new TimeOnly(hour, 0)), TimeZones.Find(workspace.TimeZone));
+        db.Add(Appointment.Create(workspace.Id, client.Id, start, start.AddMinutes(minutes), LocationType.Clinic));
+        await db.SaveChangesAsync();
+    }
+
+    private static ILocator Block(IPage page, DateOnly day, string client) =>
+        page.Locator($".cal-day[data-date='{Iso(day)}'] [data-appointment-id]").Filter(new() { HasText = client });
+
+    private static ILocator Dialog(IPage page) => page.Locator("#appointment-dialog");
+
+    private static ILocator Toast(IPage page) => page.Locator("#toast[role=status]");
+
+    /// <summary>A click on the empty calendar at a wall-clock time (48px an hour).</summary>
+    private static Task ClickSlotAsync(IPage page, DateOnly day, int hour, int minute = 0) =>
+        page.Locator($".cal-day[data-date='{Iso(day)}']").ClickAsync(new() { Position = new() { X = 12, Y = hour * 48 + minute * 48 / 60 + 4 } });
+
+    private static async Task ChooseClientAsync(IPage page, string search, string name)
+    {
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Client" }).FillAsync(search);
+        await page.GetByRole(AriaRole.Option, new() { Name = name }).ClickAsync();
+        await Expect(page.Locator("#client-id")).Not.ToHaveValueAsync("");
+    }
+
+    /// <summary>Console errors and uncaught exceptions (CSP refusals, htmx errors) collected while the journey runs.</summary>
+    private static List<string> WatchConsole(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") lock (errors) errors.Add(message.Text); };
+        page.PageError += (_, error) => { lock (errors) errors.Add(error); };
+        return errors;
+    }
+
+    private static void AssertNoErrors(List<string> errors)
+    {
+        lock (errors) Assert.True(errors.Count == 0, "Errors in the console:\n" + string.Join("\n", errors));
+    }
+
+    [Fact]
+    public Task Therapist_books_an_appointment_by_clicking_an_empty_slot() =>
+        RunJourneyAsync(nameof(Therapist_books_an_appointment_by_clicking_an_empty_slot), async page =>
+        {
+            var errors = WatchConsole(page);
+            var day = Tuesday(0);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+
+            await ClickSlotAsync(page, day, 10, 20); // snaps to 10:15
+            var dialog = Dialog(page);
+            await Expect(dialog.GetByRole(AriaRole.Heading, new() { Name = "New appointment" })).ToBeVisibleAsync();
+            await Expect(dialog.GetByLabel("Date")).ToHaveValueAsync(Iso(day));
+            await Expect(dialog.GetByLabel("Start")).ToHaveValueAsync("10:15");
+            await ChooseClientAsync(page, "Maya", "Maya Peretz");
+            await dialog.GetByLabel("Service").SelectOptionAsync(new SelectOptionValue { Label = "Follow-up treatment · 45 min" });
+            await Expect(dialog.GetByLabel("End")).ToHaveValueAsync("11:00"); // the service's duration
+            await SaveReviewShotAsync(page, "calendar-dialog-new-desktop");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+
+            await Expect(dialog).ToBeHiddenAsync();
+            var booked = Block(page, day, "Maya Peretz");
+            await Expect(booked).ToContainTextAsync("10:15–11:00 · Follow-up treatment");
+            await Expect(booked).ToHaveAttributeAsync("data-start", $"{Iso(day)}T10:15");
+
+            AssertNoErrors(errors);
+        });
+
+    [Fact]
+    public Task Overlap_warning_appears_inside_the_form_and_book_anyway_books() =>
+        RunJourneyAsync(nameof(Overlap_warning_appears_inside_the_form_and_book_anyway_books), async page =>
+        {
+            var errors = WatchConsole(page);
+            var day = Tuesday(1);
+            await SeedAppointmentAsync("Noa Cohen", day, 10);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+
+            await ClickSlotAsync(page, day, 14);
+            var dialog = Dialog(page);
+            await ChooseClientAsync(page, "Lior", "Lior Shapiro");
+            await Expect(dialog.Locator("#conflicts")).ToBeEmptyAsync();
+            await dialog.GetByLabel("Start").FillAsync("10:30"); // moving the start keeps the hour: 10:30–11:30
+
+            await Expect(dialog.GetByLabel("End")).ToHaveValueAsync("11:30");
+            await Expect(dialog.Locator("#conflicts")).ToContainTextAsync("Overlaps 10:00–11:00 · N.C.");
+            await Expect(dialog.Locator("#conflicts")).Not.ToContainTextAsync("Noa");
+            var bookAnyway = dialog.GetByRole(AriaRole.Button, new() { Name = "Book anyway" });
+            await Expect(bookAnyway).ToBeVisibleAsync();
+            await SaveReviewShotAsync(page, "calendar-dialog-conflict-desktop");
+
+            await bookAnyway.ClickAsync();
+
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(Block(page, day, "Lior Shapiro")).ToHaveAttributeAsync("data-start", $"{Iso(day)}T10:30");
+            await Expect(Block(page, day, "Noa Cohen")).ToBeVisibleAsync();
+            await SaveReviewShotAsync(page, "calendar-overlap-desktop");
+            AssertNoErrors(errors);
+        });
+
+    [Fact]
+    public Task Dragging_an_appointment_moves_it_and_undo_puts_it_back() =>
+        RunJourneyAsync(nameof(Dragging_an_appointment_moves_it_and_undo_puts_it_back), async page =>
+        {
+            var errors = WatchConsole(page);
+            var day = Tuesday(2);
+            var nextDay = day.AddDays(1);
+            await SeedAppointmentAsync("Shira Katz", day, 10);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+
+            var block = Block(page, day, "Shira Katz");
+            var from = await block.BoundingBoxAsync() ?? throw new InvalidOperationException("The appointment is not on screen.");
+            var to = await page.Locator($".cal-day[data-date='{Iso(nextDay)}']").BoundingBoxAsync() ?? throw new InvalidOperationException("No next day.");
+            await page.Mouse.MoveAsync(from.X + from.Width / 2, from.Y + 8);
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(to.X + to.Width / 2, from.Y + 8 + 2 * 48 + 5, new() { Steps = 12 }); // two hours later, the next day
+            await page.Mouse.UpAsync();
+
+            await Expect(Toast(page)).ToContainTextAsync("Moved to");
+            await Expect(Toast(page)).ToContainTextAsync("12:00–13:00");
+            await Expect(Block(page, nextDay, "Shira Katz")).ToHaveAttributeAsync("data-start", $"{Iso(nextDay)}T12:00");
+            await Expect(Block(page, day, "Shira Katz")).ToHaveCountAsync(0);
+            await Expect(Dialog(page)).ToBeHiddenAsync(); // the drop did not open the appointment
+            await SaveReviewShotAsync(page, "calendar-moved-toast-desktop");
+
+            await Toast(page).GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+
+            await Expect(Toast(page)).ToContainTextAsync("Move undone");
+            await Expect(Block(page, day, "Shira Katz")).ToHaveAttributeAsync("data-start", $"{Iso(day)}T10:00");
+            await Expect(Block(page, nextDay, "Shira Katz")).ToHaveCountAsync(0);
+            AssertNoErrors(errors);
+        });
+
+    [Fact]
+    public Task A_drop_onto_another_appointment_asks_and_put_back_leaves_it_where_it_was() =>
+        RunJourneyAsync(nameof(A_drop_onto_another_appointment_asks_and_put_back_leaves_it_where_it_was), async page =>
+        {
+            var day = Tuesday(3);
+            await SeedAppointmentAsync("Noa Cohen", day, 10);
+            await SeedAppointmentAsync("Omer Avraham", day, 13);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+
+            var from = await Block(page, day, "Omer Avraham").BoundingBoxAsync() ?? throw new InvalidOperationException("Not on screen.");
+            await page.Mouse.MoveAsync(from.X + from.Width / 2, from.Y + 8);
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(from.X + from.Width / 2, from.Y + 8 - 3 * 48, new() { Steps = 10 }); // onto 10:00
+            await page.Mouse.UpAsync();
+
+            var dialog = Dialog(page);
+            await Expect(dialog).ToContainTextAsync("This overlaps N.C. 10:00–11:00. Move anyway?");
+            await SaveReviewShotAsync(page, "calendar-move-anyway-desktop");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Put back" }).ClickAsync();
+
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(Block(page, day, "Omer Avraham")).ToHaveAttributeAsync("data-start", $"{Iso(day)}T13:00");
+            await Expect(page.Locator(".cal-day [data-appointment-id].opacity-40")).ToHaveCountAsync(0);
+        });
+
+    [Fact]
+    public Task Cancelling_an_appointment_and_restoring_it() =>
+        RunJourneyAsync(nameof(Cancelling_an_appointment_and_restoring_it), async page =>
+        {
+            var day = Tuesday(4);
+            await SeedAppointmentAsync("Tamar Friedman", day, 9, 90);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+
+            await Block(page, day, "Tamar Friedman").ClickAsync();
+            var dialog = Dialog(page);
+            await Expect(dialog.GetByRole(AriaRole.Heading, new() { Name = "Appointment" })).ToBeVisibleAsync();
+            await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "Client" })).ToHaveValueAsync("Tamar Friedman");
+            await SaveReviewShotAsync(page, "calendar-dialog-edit-desktop");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" }).ClickAsync();
+
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(Toast(page)).ToContainTextAsync("Appointment cancelled");
+            await Expect(Block(page, day, "Tamar Friedman")).ToContainTextAsync("Cancelled");
+            await Expect(Block(page, day, "Tamar Friedman").Locator(".line-through")).ToHaveCountAsync(1);
+
+            await Block(page, day, "Tamar Friedman").ClickAsync();
+            await Expect(dialog.GetByText("Status: Cancelled")).ToBeVisibleAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Restore" }).ClickAsync();
+
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(Toast(page)).ToContainTextAsync("Appointment restored");
+            await Expect(Block(page, day, "Tamar Friedman")).ToContainTextAsync("Scheduled");
+            await Expect(Block(page, day, "Tamar Friedman").Locator(".line-through")).ToHaveCountAsync(0);
+        });
+
+    [Fact]
+    public Task Keyboard_shortcuts_move_around_the_calendar_and_an_appointment() =>
+        RunJourneyAsync(nameof(Keyboard_shortcuts_move_around_the_calendar_and_an_appointment), async page =>
+        {
+            var day = Tuesday(5);
+            await SeedAppointmentAsync("Amit Biton", day, 11);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+
+            await page.Keyboard.PressAsync("m");
+            await Expect(page).ToHaveURLAsync(new Regex($"view=month&date={Iso(day)}"));
+            await page.Keyboard.PressAsync("d");
+            await Expect(page).ToHaveURLAsync(new Regex($"view=day&date={Iso(day)}"));
+            await page.Keyboard.PressAsync("ArrowRight");
+            await Expect(page).ToHaveURLAsync(new Regex($"view=day&date={Iso(day.AddDays(1))}"));
+            await page.Keyboard.PressAsync("ArrowLeft");
+            await Expect(page).ToHaveURLAsync(new Regex($"view=day&date={Iso(day)}"));
+            await page.Keyboard.PressAsync("w");
+            await Expect(page).ToHaveURLAsync(new Regex($"view=week&date={Iso(day)}"));
+
+            await page.Keyboard.PressAsync("?");
+            var help = page.GetByRole(AriaRole.Dialog, new() { Name = "Keyboard shortcuts" });
+            await Expect(help).ToBeVisibleAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(help).ToBeHiddenAsync();
+
+            await page.Keyboard.PressAsync("n");
+            await Expect(Dialog(page).GetByRole(AriaRole.Heading, new() { Name = "New appointment" })).ToBeVisibleAsync();
+            await page.Keyboard.PressAsync("t"); // typing in the form is not a shortcut
+            await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Client" })).ToHaveValueAsync("t");
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(Dialog(page)).ToBeHiddenAsync();
+
+            // Alt+↓ moves the focused appointment by 15 minutes, and the focus stays on it.
+            await Block(page, day, "Amit Biton").FocusAsync();
+            await page.Keyboard.PressAsync("Alt+ArrowDown");
+            await Expect(Toast(page)).ToContainTextAsync("11:15–12:15");
+            await Expect(Block(page, day, "Amit Biton")).ToHaveAttributeAsync("data-start", $"{Iso(day)}T11:15");
+            await Expect(Block(page, day, "Amit Biton")).ToBeFocusedAsync();
+
+            await page.Keyboard.PressAsync("t");
+            await Expect(page).ToHaveURLAsync(new Regex("view=week&date="));
+            await Expect(page).Not.ToHaveURLAsync(new Regex(Iso(day)));
+            await Expect(page.Locator("[data-now-line]")).ToHaveCountAsync(1);
+        });
+
+    [Fact]
+    public Task Calendar_and_the_appointment_dialog_pass_an_accessibility_scan() =>
+        RunJourneyAsync(nameof(Calendar_and_the_appointment_dialog_pass_an_accessibility_scan), async page =>
+        {
+            await SignInAsync(page);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await SaveReviewShotAsync(page, "calendar-week-desktop");
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the week view");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "New appointment" }).ClickAsync();
+            await Expect(Dialog(page).GetByRole(AriaRole.Heading, new() { Name = "New appointment" })).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Combobox, new() { Name = "Client" }).FillAsync("a");
+            await Expect(page.GetByRole(AriaRole.Listbox)).ToBeVisibleAsync();
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the new appointment dialog");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+            await Expect(Dialog(page).Locator("#client_id-error")).ToBeVisibleAsync(); // 422: the form again, with its errors
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the dialog with field errors");
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(Dialog(page)).ToBeHiddenAsync();
+
+            await page.Locator(".cal-day [data-appointment-id]").First.ClickAsync();
+            await Expect(Dialog(page).GetByRole(AriaRole.Heading, new() { Name = "Appointment" })).ToBeVisibleAsync();
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the appointment dialog");
+            await page.Keyboard.PressAsync("Escape");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Month" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("view=month"));
+            await SaveReviewShotAsync(page, "calendar-month-desktop");
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the month view");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Day", Exact = true }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("view=day"));
+            await SaveReviewShotAsync(page, "calendar-day-desktop");
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the day view");
+        });
+
+    [Fact]
+    public Task On_a_phone_the_calendar_opens_on_the_day_and_a_tap_books() =>
+        RunJourneyAsync(nameof(On_a_phone_the_calendar_opens_on_the_day_and_a_tap_books), async page =>
+        {
+            await SignInAsync(page);
+            await Expect(page).ToHaveURLAsync(new Regex("view=day"));
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await SaveReviewShotAsync(page, "calendar-day-phone");
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            Assert.True(widths[0] <= widths[1], $"The day view is {widths[0]}px wide in a {widths[1]}px window.");
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the day view on a phone");
+
+            var day = Tuesday(6);
+            await page.GotoAsync($"/calendar?view=day&date={Iso(day)}");
+            await ClickSlotAsync(page, day, 9);
+            await Expect(Dialog(page).GetByLabel("Start")).ToHaveValueAsync("09:00");
+            await ChooseClientAsync(page, "Rivka", "Rivka Azoulay");
+            await SaveReviewShotAsync(page, "calendar-dialog-phone");
+            await Dialog(page).GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+            await Expect(Block(page, day, "Rivka Azoulay")).ToBeVisibleAsync();
+
+            await page.GotoAsync($"/calendar?view=month&date={Iso(day)}");
+            await SaveReviewShotAsync(page, "calendar-month-phone");
+            widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            Assert.True(widths[0] <= widths[1], $"The month view is {widths[0]}px wide in a {widths[1]}px window.");
+        }, Phone);
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Domain;
+using PazPaz.Tests.Support;
+
+namespace PazPaz.Tests.Pages.Settings;
+
+public sealed class WorkspaceSettingsTests(PazPazApp app) : AppTest(app)
+{
+    private Task AddAssistantAsync(Guid workspaceId, string email) => App.WithDbAsync(async db =>
+    {
+        db.Add(User.Create(workspaceId, email, "Ari Assistant", UserRole.Assistant, App.Clock.GetUtcNow()));
+        await db.SaveChangesAsync();
+    });
+
+    [Fact]
+    public async Task The_owner_renames_the_practice_and_changes_its_time_zone()
+    {
+        await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        var browser = await App.SignedInAsync("dana@example.com");
+        var page = await browser.GetPageAsync("/settings/workspace");
+        Assert.Equal("Sea Breeze", page.QuerySelector("#Input_Name")!.GetAttribute("value"));
+        Assert.Equal("zones", page.QuerySelector("#Input_TimeZone")!.GetAttribute("list"));
+        var zones = page.QuerySelectorAll("datalist#zones option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Contains("Asia/Jerusalem", zones);
+        Assert.Equal(zones.Order(StringComparer.Ordinal), zones);
+        Assert.Matches(@"^UTC[+−]\d\d:\d\d$", page.QuerySelector("datalist#zones option[value='Asia/Tokyo']")!.TextContent);
+
+        var response = await browser.SubmitAsync(page, values: new Dictionary<string, string>
+        {
+            ["Input.Name"] = " Sea Breeze Physio ", ["Input.TimeZone"] = "Asia/Jerusalem",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var saved = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(("Sea Breeze Physio", "Asia/Jerusalem"), (saved.Name, saved.TimeZone));
+        var after = await browser.GetPageAsync(response.Headers.Location!.OriginalString);
+        Assert.Equal("Saved.", after.QuerySelector("#flash")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task An_unknown_zone_or_an_empty_name_is_refused_with_field_errors()
+    {
+        await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        var browser = await App.SignedInAsync("dana@example.com");
+        var page = await browser.GetPageAsync("/settings/workspace");
+
+        var response = await browser.SubmitAsync(page, values: new Dictionary<string, string> { ["Input.Name"] = " ", ["Input.TimeZone"] = "Mars/Olympus" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var form = await response.ParseAsync();
+        Assert.Contains("not a time zone we know", form.QuerySelector("#Input_TimeZone-error")!.TextContent);
+        Assert.Equal("Enter the practice's name.", form.QuerySelector("#Input_Name-error")!.TextContent);
+        Assert.Equal("Mars/Olympus", form.QuerySelector("#Input_TimeZone")!.GetAttribute("value"));
+        var saved = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(("Sea Breeze", "Europe/London"), (saved.Name, saved.TimeZone));
+    }
+
+    [Fact]
+    public async Task A_windows_zone_id_is_not_accepted()
+    {
+        await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        var browser = await App.SignedInAsync("dana@example.com");
+        var page = await browser.GetPageAsync("/settings/workspace");
+
+        var response = await browser.SubmitAsync(page, values: new Dictionary<string, string> { ["Input.TimeZone"] = "GMT Standard Time" });
+
+        Assert.NotNull((await response.ParseAsync()).QuerySelector("#Input_TimeZone-error"));
+        Assert.Equal("Europe/London", (await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync())).TimeZone);
+    }
+
+    [Fact]
+    public async Task An_assistant_sees_the_settings_read_only_and_cannot_post_them()
+    {
+        var practice = await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        await AddAssistantAsync(practice.Workspace.Id, "ari@example.com");
+        var assistant = await App.SignedInAsync("ari@example.com");
+
+        var page = await assistant.GetPageAsync("/settings/workspace");
+        Assert.Null(page.QuerySelector("main form"));
+        Assert.Contains("Only the practice owner", page.QuerySelector("main")!.TextContent);
+        Assert.Contains("Europe/London", page.QuerySelector("main")!.TextContent);
+
+        // The assistant's own antiforgery token (from the sign-out form), posted as if the form were there.
+        var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var response = await assistant.PostAsync("/settings/workspace", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Input.Name"] = "Taken over", ["Input.TimeZone"] = "Asia/Tokyo",
+        }));
+        // Refused like any forbidden page: sent to the friendly 403 page.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/error/403", response.Headers.Location!.AbsolutePath);
+        var saved = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(("Sea Breeze", "Europe/London"), (saved.Name, saved.TimeZone));
+    }
+
+    [Fact]
+    public async Task The_settings_overview_links_to_each_section()
+    {
+        await App.PracticeAsync(email: "dana@example.com");
+        var browser = await App.SignedInAsync("dana@example.com");
+
+        var page = await browser.GetPageAsync("/settings");
+
+        var tabs = page.QuerySelectorAll("nav[aria-label=Settings] a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(["/settings", "/settings/workspace", "/settings/services", "/settings/locations"], tabs);
+        Assert.Equal("page", page.QuerySelector("nav[aria-label=Settings] a[href='/settings']")!.GetAttribute("aria-current"));
+    }
+}

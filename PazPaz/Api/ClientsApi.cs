@@ -1,0 +1,149 @@
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
+using PazPaz.Auth;
+using PazPaz.Data;
+using PazPaz.Domain;
+
+namespace PazPaz.Api;
+
+public static class ClientsApi
+{
+    public sealed record ClientResponse(Guid Id, Guid WorkspaceId, string FirstName, string LastName, string FullName, string? Email,
+        string? Phone, DateOnly? DateOfBirth, string? Address, string? MedicalHistory, string? EmergencyContactName,
+        string? EmergencyContactPhone, string? Notes, List<string> Tags, bool ConsentToStoreData, bool HideNameOutsidePazpaz,
+        bool IsActive, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    public static void MapClientsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/clients").WithTags("Clients");
+
+        group.MapGet("/", ListAsync).WithName("ListClients")
+            .WithSummary("Clients sorted by last then first name. q searches name, e-mail and phone; archived clients only with include_inactive=true. Every client returned is recorded as read in the audit trail.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetClient")
+            .WithSummary("One client with health fields; the read is recorded in the audit trail.");
+        group.MapPost("/", CreateAsync).WithName("CreateClient")
+            .WithSummary("Adds a client: first_name and last_name required. 201 with a Location header.");
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateClient")
+            .WithSummary("Partial update: only the fields sent change; null clears an optional field. is_active archives or restores.");
+        group.MapDelete("/{id:guid}", ArchiveAsync).WithName("ArchiveClient")
+            .WithSummary("Archives the client (a soft delete: history is kept, restore with POST /{id}/restore). 204.");
+        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreClient")
+            .WithSummary("Brings an archived client back into the lists. Answers the client.");
+    }
+
+    public static ClientResponse ToResponse(Client c) => new(c.Id, c.WorkspaceId, c.FirstName, c.LastName, c.FullName, c.Email, c.Phone,
+        c.DateOfBirth, c.Address, c.MedicalHistory, c.EmergencyContactName, c.EmergencyContactPhone, c.Notes, c.Tags.ToList(),
+        c.ConsentToStoreData, c.HideNameOutsidePazPaz, c.IsActive, c.CreatedAt, c.UpdatedAt);
+
+    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, CurrentUser current, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var query = new QueryInput(request.Query);
+        var text = request.Query["q"].ToString();
+        if (text.Length > 200) query.Errors["q"] = ["At most 200 characters."];
+        var includeInactive = query.Bool("include_inactive");
+        var page = query.Int("page", 1, 1, 1_000_000);
+        var pageSize = query.Int("page_size", 50, 1, 100);
+        if (!query.IsValid) return query.Problem();
+
+        var clients = db.Clients.AsNoTracking().Matching(text);
+        if (!includeInactive) clients = clients.Where(c => c.IsActive);
+        var total = await clients.CountAsync(cancellationToken);
+        var items = await clients.OrderByName().Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+
+        // The list carries health fields, so each client in it is a read like opening its page.
+        db.AuditEvents.AddRange(items.Select(c => ReadEvent(c.Id, current, clock)));
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(new PagedList<ClientResponse>(items.Select(ToResponse).ToList(), total, page, pageSize, (total + pageSize - 1) / pageSize));
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, AuditLog audit, CurrentUser current, CancellationToken cancellationToken)
+    {
+        // Another workspace's client is not found: the wall filters it out.
+        if (await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client)
+            return ApiResults.NotFound("Client");
+        await audit.RecordAsync(AuditAction.Read, nameof(Client), id, current.WorkspaceId, current.UserId, new { via = "api" }, cancellationToken);
+        return Results.Ok(ToResponse(client));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, PazPazDb db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (input, problem) = await JsonInput.ReadAsync(request);
+        if (input is null) return problem!;
+        var workspace = await db.Workspaces.SingleAsync(cancellationToken);
+        var today = workspace.Today(clock.GetUtcNow());
+        var details = Read(input, new ClientDetails("", ""), creating: true);
+        var isActive = input.Bool("is_active");
+        input.AddProblems(Client.Problems(details, today));
+        if (!input.IsValid) return input.Problem();
+
+        var client = Client.Create(workspace.Id, details, today);
+        if (isActive == false) client.Archive();
+        db.Clients.Add(client);
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Created($"/api/v1/clients/{client.Id}", ToResponse(client));
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PazPazDb db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return ApiResults.NotFound("Client");
+        var (input, problem) = await JsonInput.ReadAsync(request);
+        if (input is null) return problem!;
+        var workspace = await db.Workspaces.SingleAsync(cancellationToken);
+        var today = workspace.Today(clock.GetUtcNow());
+        var details = Read(input, client.Details(), creating: false);
+        var isActive = input.Bool("is_active");
+        input.AddProblems(Client.Problems(details, today));
+        if (!input.IsValid) return input.Problem();
+
+        client.Update(details, today);
+        if (isActive == true) client.Restore();
+        if (isActive == false) client.Archive();
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(ToResponse(client));
+    }
+
+    private static async Task<IResult> ArchiveAsync(Guid id, PazPazDb db, CancellationToken cancellationToken)
+    {
+        if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return ApiResults.NotFound("Client");
+        client.Archive();
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> RestoreAsync(Guid id, PazPazDb db, CancellationToken cancellationToken)
+    {
+        if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return ApiResults.NotFound("Client");
+        client.Restore();
+        await db.SaveChangesAsync(cancellationToken);
+        return Results.Ok(ToResponse(client));
+    }
+
+    /// <summary>The body over <paramref name="current"/>: a field sent replaces it, a field left out keeps it.</summary>
+    private static ClientDetails Read(JsonInput input, ClientDetails current, bool creating)
+    {
+        string? Text(string name, string? value) => input.Has(name) ? input.String(name) : value;
+        string Name(string name, string value) =>
+            creating || input.Has(name) ? input.String(name, required: creating, nullable: false) ?? "" : value;
+        bool Flag(string name, bool value) => input.Bool(name) ?? value;
+
+        return new ClientDetails(
+            Name("first_name", current.FirstName),
+            Name("last_name", current.LastName),
+            Text("email", current.Email),
+            Text("phone", current.Phone),
+            input.Has("date_of_birth") ? input.Date("date_of_birth") : current.DateOfBirth,
+            Text("address", current.Address),
+            Text("medical_history", current.MedicalHistory),
+            Text("emergency_contact_name", current.EmergencyContactName),
+            Text("emergency_contact_phone", current.EmergencyContactPhone),
+            Text("notes", current.Notes),
+            input.Has("tags") ? input.Strings("tags", nullable: true) ?? [] : current.Tags,
+            Flag("consent_to_store_data", current.ConsentToStoreData),
+            Flag("hide_name_outside_pazpaz", current.HideNameOutsidePazPaz));
+    }
+
+    private static AuditEvent ReadEvent(Guid clientId, CurrentUser current, TimeProvider clock) =>
+        AuditEvent.Record(AuditAction.Read, nameof(Client), clientId, current.WorkspaceId, current.UserId, clock.GetUtcNow(),
+            metadata: """{"via":"api_list"}""", ipAddress: current.IpAddress, userAgent: current.UserAgent);
+}

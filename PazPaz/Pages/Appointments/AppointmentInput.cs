@@ -1,0 +1,57 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using PazPaz.Pages.Calendar;
+
+namespace PazPaz.Pages.Appointments;
+
+/// <summary>The appointment form's fields, with the names the form posts (client_id, date, start, end …).</summary>
+public sealed class AppointmentInput
+{
+    [ModelBinder(Name = "client_id")] public Guid? ClientId { get; set; }
+    [ModelBinder(Name = "service_id")] public Guid? ServiceId { get; set; }
+    [ModelBinder(Name = "location_id")] public Guid? LocationId { get; set; }
+    [ModelBinder(Name = "location_details")] public string? LocationDetails { get; set; }
+    [ModelBinder(Name = "date")] public string? Date { get; set; }
+    [ModelBinder(Name = "start")] public string? Start { get; set; }
+    [ModelBinder(Name = "end")] public string? End { get; set; }
+    [ModelBinder(Name = "notes")] public string? Notes { get; set; }
+    [ModelBinder(Name = "allow_conflict")] public bool AllowConflict { get; set; }
+    /// <summary>The date and times the user saw the overlap warning for; "book anyway" holds for that slot only.</summary>
+    [ModelBinder(Name = "confirmed_slot")] public string? ConfirmedSlot { get; set; }
+
+    public string Slot => SlotOf(Date, Start, End);
+
+    public static string SlotOf(string? date, string? start, string? end) => $"{date}|{start}|{end}";
+
+    public bool ConflictConfirmed => AllowConflict && ConfirmedSlot == Slot;
+
+    public void SetTimes(DateTime start, DateTime end)
+    {
+        Date = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Start = start.ToString("HH:mm", CultureInfo.InvariantCulture);
+        End = end.ToString("HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Date, start and end as wall-clock times in the practice's zone; problems become field errors.</summary>
+    public (DateTimeOffset Start, DateTimeOffset End)? ReadTimes(PracticeZone zone, ModelStateDictionary errors) =>
+        ReadTimes(Date, Start, End, zone, errors);
+
+    public static (DateTimeOffset Start, DateTimeOffset End)? ReadTimes(string? date, string? start, string? end, PracticeZone zone,
+        ModelStateDictionary errors)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string[] times = ["HH:mm", "H:mm", "HH:mm:ss"];
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", c, DateTimeStyles.None, out var day)) errors.AddModelError("date", "Enter the date.");
+        else if (day.Year is < 2000 or > 2100) errors.AddModelError("date", "Choose a date between 2000 and 2100.");
+        if (!TimeOnly.TryParseExact(start, times, c, DateTimeStyles.None, out var from)) errors.AddModelError("start", "Enter the start time.");
+        if (!TimeOnly.TryParseExact(end, times, c, DateTimeStyles.None, out var to)) errors.AddModelError("end", "Enter the end time.");
+        else if (errors.GetFieldValidationState("start") != ModelValidationState.Invalid && to <= from)
+            errors.AddModelError("end", "The end must be after the start.");
+        if (errors.GetFieldValidationState("date") == ModelValidationState.Invalid || errors.GetFieldValidationState("start") == ModelValidationState.Invalid ||
+            errors.GetFieldValidationState("end") == ModelValidationState.Invalid) return null;
+        return (zone.ToUtc(day.ToDateTime(from)), zone.ToUtc(day.ToDateTime(to)));
+    }
+
+    public static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Data;
+using PazPaz.Domain;
+using PazPaz.Pages.Calendar;
+using PazPaz.Scheduling;
+
+namespace PazPaz.Pages.Appointments;
+
+/// <summary>
+/// GET: an appointment in the form, with the status changes it allows and delete. POST: saves every field through
+/// <see cref="Booking.EditAsync"/>; another workspace's appointment is a 404.
+/// </summary>
+public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker checker) : AppointmentFormModel(db)
+{
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var appointment = await Db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return NotFound();
+        await LoadAsync(appointment, cancellationToken);
+        Input = new AppointmentInput
+        {
+            ClientId = appointment.ClientId, ServiceId = appointment.ServiceId, LocationId = appointment.LocationId,
+            LocationDetails = appointment.LocationDetails, Notes = appointment.Notes,
+        };
+        Input.SetTimes(Zone.ToLocal(appointment.ScheduledStart), Zone.ToLocal(appointment.ScheduledEnd));
+        if (appointment.BlocksTime) await FindConflictsAsync(checker, cancellationToken);
+        return await FormAsync(StatusCodes.Status200OK, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, AppointmentInput input, CancellationToken cancellationToken)
+    {
+        var appointment = await Db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return NotFound();
+        Input = input;
+        await LoadAsync(appointment, cancellationToken);
+        await LoadOptionsAsync(cancellationToken);
+        if (Validate() is not { } times) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
+
+        var (type, details) = LocationOf(input);
+        var edit = new AppointmentEdit
+        {
+            Start = times.Start, End = times.End, ClientId = input.ClientId,
+            ServiceId = Optional<Guid?>.Of(input.ServiceId), LocationId = Optional<Guid?>.Of(input.LocationId),
+            LocationType = type, LocationDetails = Optional<string?>.Of(details), Notes = Optional<string?>.Of(AppointmentInput.Clean(input.Notes)),
+        };
+        return await RespondAsync(await booking.EditAsync(id, edit, input.ConflictConfirmed, cancellationToken), cancellationToken);
+    }
+
+    private async Task LoadAsync(Appointment appointment, CancellationToken cancellationToken)
+    {
+        AppointmentId = appointment.Id;
+        Status = appointment.Status;
+        HasSessionNote = await Db.SessionNotes.AnyAsync(n => n.AppointmentId == appointment.Id, cancellationToken);
+        Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+using PazPaz.Data;
+using PazPaz.Pages.Calendar;
+using PazPaz.Scheduling;
+
+namespace PazPaz.Pages.Appointments;
+
+/// <summary>
+/// GET: the empty form, starting at <c>start</c> (a clicked slot, "2026-03-10T10:15") or on <c>date</c>.
+/// POST: books through <see cref="Booking"/>; an overlap comes back as a warning with "Book anyway".
+/// </summary>
+public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker checker, TimeProvider clock) : AppointmentFormModel(db)
+{
+    public async Task<IActionResult> OnGetAsync(string? start, string? date, CancellationToken cancellationToken)
+    {
+        Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
+        var from = PracticeZone.TryParseLocal(start, out var slot) ? slot : DefaultStart(date);
+        Input.SetTimes(from, from.AddHours(1));
+        await FindConflictsAsync(checker, cancellationToken);
+        return await FormAsync(StatusCodes.Status200OK, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAsync(AppointmentInput input, CancellationToken cancellationToken)
+    {
+        Input = input;
+        Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
+        await LoadOptionsAsync(cancellationToken);
+        if (Validate() is not { } times) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
+
+        var (type, details) = LocationOf(input);
+        var result = await booking.BookAsync(new NewAppointment(input.ClientId!.Value, times.Start, times.End, input.ServiceId, input.LocationId,
+            type, details, AppointmentInput.Clean(input.Notes)), input.ConflictConfirmed, cancellationToken);
+        return await RespondAsync(result, cancellationToken);
+    }
+
+    /// <summary>Today: the next quarter hour; another day: the start of working hours.</summary>
+    private DateTime DefaultStart(string? date)
+    {
+        var today = Zone.Today(clock);
+        var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) && d.Year is >= 2000 and <= 2100 ? d : today;
+        if (day != today) return day.ToDateTime(WorkingHours.For(Zone.Id).Start);
+        var now = Zone.ToLocal(clock.GetUtcNow());
+        var next = now.Date.AddMinutes(Math.Ceiling(now.TimeOfDay.TotalMinutes / 15) * 15);
+        return next.Date == now.Date && next.Hour < 23 ? next : day.ToDateTime(WorkingHours.For(Zone.Id).Start);
+    }
+}

@@ -1,0 +1,66 @@
+using Htmx;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Data;
+using PazPaz.Domain;
+using PazPaz.Pages.Calendar;
+using PazPaz.Scheduling;
+
+namespace PazPaz.Pages.Appointments;
+
+/// <summary>
+/// Complete, no-show, cancel or restore from the appointment dialog, through <see cref="Booking.ChangeStatusAsync"/>.
+/// A refusal or an overlap (restoring re-checks the slot) comes back into #status-message with 422.
+/// </summary>
+public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
+{
+    private static readonly Dictionary<string, AppointmentStatus> Names = new()
+    {
+        ["scheduled"] = AppointmentStatus.Scheduled, ["completed"] = AppointmentStatus.Completed,
+        ["cancelled"] = AppointmentStatus.Cancelled, ["no_show"] = AppointmentStatus.NoShow,
+    };
+
+    public static string ApiName(AppointmentStatus status) => Names.First(n => n.Value == status).Key;
+
+    public Guid Id { get; private set; }
+    public string Message { get; private set; } = "";
+    public List<string> Overlaps { get; private set; } = [];
+
+    public async Task<IActionResult> OnPostAsync(Guid id, string? status, [FromForm(Name = "allow_conflict")] bool allowConflict,
+        CancellationToken cancellationToken)
+    {
+        var start = await db.Appointments.Where(a => a.Id == id).Select(a => (DateTimeOffset?)a.ScheduledStart).FirstOrDefaultAsync(cancellationToken);
+        if (start is null) return NotFound();
+        if (status is null || !Names.TryGetValue(status, out var to)) return BadRequest();
+        var zone = await PracticeZone.LoadAsync(db, cancellationToken);
+        var day = DateOnly.FromDateTime(zone.ToLocal(start.Value));
+        Id = id;
+
+        switch (await booking.ChangeStatusAsync(id, to, allowConflict, cancellationToken))
+        {
+            case BookingResult.Saved:
+                var toast = to switch
+                {
+                    AppointmentStatus.Cancelled => new ToastView("Appointment cancelled", new UndoView(id, "restore")),
+                    AppointmentStatus.Completed => new ToastView("Marked as completed"),
+                    AppointmentStatus.NoShow => new ToastView("Marked as a no-show"),
+                    _ => new ToastView("Appointment restored"),
+                };
+                return Request.IsHtmx() ? this.ShowToast(toast) : this.BackToCalendar(toast.Message, day);
+            case BookingResult.Refused refused:
+                Message = refused.Message;
+                break;
+            case BookingResult.Conflicted conflicted:
+                Message = "Restoring it would overlap another appointment:";
+                Overlaps = conflicted.Conflicts.Select(c => $"{zone.Span(c.ScheduledStart, c.ScheduledEnd)} · {c.ClientInitials}").ToList();
+                break;
+            default:
+                return NotFound();
+        }
+        if (!Request.IsHtmx()) return this.BackToCalendar(Message + " " + string.Join(", ", Overlaps), day, error: true);
+        var answer = Partial("_StatusMessage", this);
+        answer.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return answer;
+    }
+}

@@ -1,0 +1,51 @@
+using Htmx;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PazPaz.Data;
+using PazPaz.Domain;
+using PazPaz.Pages.Calendar;
+using PazPaz.Scheduling;
+
+namespace PazPaz.Pages.Appointments;
+
+/// <summary>
+/// The toast's Undo: a move goes back to its old times (<see cref="Booking.EditAsync"/>), a cancellation is restored
+/// (<see cref="Booking.ChangeStatusAsync"/> to scheduled), a delete is undone (<see cref="Booking.UndeleteAsync"/>).
+/// Each re-checks the slot; when it has been taken meanwhile the toast says by whom and offers "Undo anyway".
+/// </summary>
+public sealed class UndoModel(PazPazDb db, Booking booking) : PageModel
+{
+    public async Task<IActionResult> OnPostAsync(Guid id, [FromForm(Name = "undo")] string? kind, DateTimeOffset? start, DateTimeOffset? end,
+        [FromForm(Name = "allow_conflict")] bool allowConflict, CancellationToken cancellationToken)
+    {
+        var result = kind switch
+        {
+            "move" when start is { } s && end is { } e => await booking.EditAsync(id, new AppointmentEdit { Start = s, End = e }, allowConflict, cancellationToken),
+            "restore" => await booking.ChangeStatusAsync(id, AppointmentStatus.Scheduled, allowConflict, cancellationToken),
+            "undelete" => await booking.UndeleteAsync(id, allowConflict, cancellationToken),
+            _ => null,
+        };
+        if (result is null) return BadRequest();
+
+        ToastView toast;
+        switch (result)
+        {
+            case BookingResult.Saved:
+                toast = new ToastView(kind switch { "move" => "Move undone", "restore" => "Appointment restored", _ => "Appointment brought back" });
+                Response.Htmx(h => h.WithTrigger("appointment-saved"));
+                break;
+            case BookingResult.Conflicted conflicted:
+                var zone = await PracticeZone.LoadAsync(db, cancellationToken);
+                toast = new ToastView("That time now overlaps " + string.Join(" and ",
+                        conflicted.Conflicts.Select(c => $"{c.ClientInitials} {zone.Span(c.ScheduledStart, c.ScheduledEnd)}")) + ".",
+                    new UndoView(id, kind!, start, end, AllowConflict: true, Label: "Undo anyway"), IsError: true);
+                break;
+            case BookingResult.Refused refused:
+                toast = new ToastView(refused.Message, IsError: true);
+                break;
+            default:
+                return NotFound();
+        }
+        return Request.IsHtmx() ? Partial("_Toast", toast) : this.BackToCalendar(toast.Message, null, toast.IsError);
+    }
+}
