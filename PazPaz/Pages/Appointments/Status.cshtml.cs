@@ -2,6 +2,7 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Api;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Calendar;
@@ -11,18 +12,11 @@ namespace PazPaz.Pages.Appointments;
 
 /// <summary>
 /// Complete, no-show, cancel or restore from the appointment dialog, through <see cref="Booking.ChangeStatusAsync"/>.
-/// A refusal or an overlap (restoring re-checks the slot) comes back into #status-message with 422.
+/// A refusal or an overlap (restoring re-checks the slot) comes back into #status-message with 422. Statuses are
+/// posted by their API names (completed, no_show, cancelled, scheduled).
 /// </summary>
 public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
 {
-    private static readonly Dictionary<string, AppointmentStatus> Names = new()
-    {
-        ["scheduled"] = AppointmentStatus.Scheduled, ["completed"] = AppointmentStatus.Completed,
-        ["cancelled"] = AppointmentStatus.Cancelled, ["no_show"] = AppointmentStatus.NoShow,
-    };
-
-    public static string ApiName(AppointmentStatus status) => Names.First(n => n.Value == status).Key;
-
     public Guid Id { get; private set; }
     public string Message { get; private set; } = "";
     public List<string> Overlaps { get; private set; } = [];
@@ -32,7 +26,7 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
     {
         var start = await db.Appointments.Where(a => a.Id == id).Select(a => (DateTimeOffset?)a.ScheduledStart).FirstOrDefaultAsync(cancellationToken);
         if (start is null) return NotFound();
-        if (status is null || !Names.TryGetValue(status, out var to)) return BadRequest();
+        if (status is null || !ApiNames.TryParse<AppointmentStatus>(status, out var to)) return BadRequest();
         var zone = await PracticeZone.LoadAsync(db, cancellationToken);
         var day = DateOnly.FromDateTime(zone.ToLocal(start.Value));
         Id = id;

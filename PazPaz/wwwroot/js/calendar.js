@@ -63,8 +63,7 @@
     const target = event.detail.target;
     if (!target || !target.closest) return;
     // A form answered 422: take the user to the first field to correct.
-    const invalid = target.closest("dialog, main") && $("[aria-invalid=true]", target);
-    if (invalid && target.id === "appointment-panel") invalid.focus();
+    if (target.id === "appointment-panel") $("[aria-invalid=true]", target)?.focus();
     if (target.id === "client-picker") {
       const next = $("#new-client-first-name[aria-invalid], #client-picker [role=alert]") ? $("#new-client-first-name") : $("#service-id");
       (next || $("#client-query"))?.focus();
@@ -72,8 +71,15 @@
     if (target.id === "client-options") syncCombobox();
   });
 
-  // A time check or client search answered after its form was submitted or closed has nothing left to update.
   document.addEventListener("htmx:beforeSwap", (event) => {
+    // The session ended (idle or signed out elsewhere): the request was redirected to the sign-in page; go there.
+    const answeredBy = event.detail.xhr && event.detail.xhr.responseURL;
+    if (answeredBy && new URL(answeredBy).pathname.startsWith("/sign-in")) {
+      event.detail.shouldSwap = false;
+      location.assign(answeredBy);
+      return;
+    }
+    // A time check or client search answered after its form was submitted or closed has nothing left to update.
     const config = event.detail.requestConfig;
     const source = config && config.elt;
     if (config && config.verb === "get" && source && !source.isConnected && source.closest("#appointment-form")) event.detail.shouldSwap = false;
@@ -209,10 +215,14 @@
     if (key === "ArrowUp") next = Math.floor((minutes - 1) / SNAP) * SNAP;
     else if (key === "ArrowDown") next = Math.ceil((minutes + 1) / SNAP) * SNAP;
     else next = minutes + (key === "ArrowLeft" ? -DAY : DAY);
+    // One move at a time: the next press reads the position the refreshed calendar shows.
     keyboardMoveBusy = true;
-    reschedule(block.dataset.appointmentId, local(date, next), local(date, next + length))
-      .finally(() => { keyboardMoveBusy = false; });
+    const release = () => { keyboardMoveBusy = false; };
+    reschedule(block.dataset.appointmentId, local(date, next), local(date, next + length)).then(() => setTimeout(release, 1500), release);
   }
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.target?.id === "calendar-region") keyboardMoveBusy = false;
+  });
 
   document.addEventListener("pointerdown", (event) => {
     lastActivity = Date.now();
@@ -299,7 +309,6 @@
   function makeGhost(block, length) {
     const ghost = block.cloneNode(true);
     ["id", "href", "hx-get", "hx-target", "hx-swap", "data-appointment-id", "data-can-move", "aria-keyshortcuts"].forEach((name) => ghost.removeAttribute(name));
-    ghost.dataset.ghost = "true";
     ghost.setAttribute("aria-hidden", "true");
     ghost.classList.add("absolute", "left-0.5", "right-1", "z-40", "h-auto", "pointer-events-none", "shadow-lg", "ring-2", "ring-brand-700");
     ghost.classList.remove("h-full", "w-full");
