@@ -10,7 +10,8 @@
 -- settings, <clients> clients (plain-text names/e-mail/phone; every encrypted column stays NULL), two services,
 -- one clinic location, and m appointments on weekdays within +-26 weeks of now, 09:00-17:00 local time,
 -- 30-90 minutes long, in fixed slots so that a workspace's appointments do not overlap (about 2 % are
--- moved into the previous slot: mostly double bookings), statuses by past/future (completed/no_show/cancelled/scheduled), 0.5 % soft-deleted.
+-- moved into the previous slot, so about 1 % overlap another one), statuses by past/future
+-- (completed/no_show/cancelled/scheduled), 0.5 % soft-deleted.
 -- Rows are inserted in booking (created_at) order, so one workspace's appointments are spread over the heap
 -- the way real bookings from 1,000 practices would be, and ids are UUIDv7 like the app's Guid.CreateVersion7().
 --

@@ -283,12 +283,14 @@ def write(results_path, meta_path, md_path):
         w("")
         http_table(1)
 
-    w(f"## SQL floor (pgbench, the same SQL the app sent, `-M extended`)")
+    w("## SQL floor (pgbench, the same SQL the app sent)")
     w("")
     w("The statements were captured from the app's own EF Core log for one request of each kind "
       "(below), parameters replaced by pgbench variables drawn from the same windows as the HTTP runs. "
       "\"Endpoint SQL\" is what the endpoint itself runs; \"all SQL\" adds the authentication query every "
-      "request runs first (API token look-up, or the session re-check).")
+      "request runs first (API token look-up, or the session re-check). `-M extended` (parse, plan and execute "
+      "every time, as Npgsql does by default) unless the row says prepared; \"proposed\" rows add the lower bound "
+      "on `scheduled_start` described in the notes.")
     w("")
     w("| SQL | Statements | Connections | p50 | p95 | p99 | Transactions/s |")
     w("|---|---:|---:|---:|---:|---:|---:|")
@@ -336,7 +338,7 @@ def write(results_path, meta_path, md_path):
                        and s["connections"] == 1), None)
         http1 = next((h for h in http if h.get("scenario") == r["scenario"] and h["connections"] == 1
                       and h.get("spread") == r.get("spread")), None)
-        if r.get("spread"):
+        if r.get("spread") or r.get("variant"):
             continue
         parts = [f"**{r['label']}**: p95 {fmt(r['p95_ms'])} ms against a target of {r['target_ms']} ms "
                  f"({'met' if r['p95_ms'] <= r['target_ms'] else 'missed'})"]
@@ -348,11 +350,23 @@ def write(results_path, meta_path, md_path):
                          and s["connections"] == loaded), None)
         if floor and proposed:
             parts.append(f"with the proposed lower bound its SQL takes p50 {fmt(proposed['p50_ms'])} / p95 {fmt(proposed['p95_ms'])} ms")
+        both = next((s for s in sql if s["scenario"] == r["scenario"] and s["sqlkind"] == "proposed-prepared"
+                     and s["connections"] == loaded), None)
+        if floor and both:
+            parts.append(f"with the lower bound and prepared statements p50 {fmt(both['p50_ms'])} / p95 {fmt(both['p95_ms'])} ms")
         if http1 and single:
             parts.append(f"on one connection: HTTP p50 {fmt(http1['p50_ms'])} ms vs SQL p50 {fmt(single['p50_ms'])} ms")
         if r.get("app_cpu_ms") is not None:
             parts.append(f"the app spends {fmt(r['app_cpu_ms'])} ms of CPU per request, PostgreSQL {fmt(r.get('pg_cpu_ms'))} ms")
         w("- " + "; ".join(parts) + ".")
+    for r in [r for r in http if r.get("variant") == "autoprepare" and r["connections"] == loaded]:
+        base = next((h for h in http if h.get("scenario") == r["scenario"] and not h.get("variant")
+                     and h["connections"] == loaded), None)
+        if base:
+            w(f"- **{r['label']}**: p50 {fmt(r['p50_ms'])} / p95 {fmt(r['p95_ms'])} ms and {r['rps']:.0f} requests/s, against "
+              f"p50 {fmt(base['p50_ms'])} / p95 {fmt(base['p95_ms'])} ms and {base['rps']:.0f} requests/s without it "
+              f"(app CPU {fmt(r.get('app_cpu_ms'))} vs {fmt(base.get('app_cpu_ms'))} ms, PostgreSQL CPU "
+              f"{fmt(r.get('pg_cpu_ms'))} vs {fmt(base.get('pg_cpu_ms'))} ms per request).")
     for line in meta.get("derived", []):
         w(f"- {line}")
     w("")

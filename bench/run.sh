@@ -10,6 +10,7 @@
 #   BENCH_CONNECTIONS=8 BENCH_THREADS=2   the loaded runs (wrk -c/-t, pgbench -c/-j)
 #   BENCH_SINGLE_DURATION=10           seconds of the one-connection runs (0 skips them)
 #   BENCH_SPREAD=1                     also run the two API scenarios with one token per workspace (0 skips)
+#   BENCH_AUTOPREPARE=1                also run the three scenarios with "Max Auto Prepare=20" (0 skips)
 #   BENCH_SOURCE=worktree              build the working tree as it is, or a git revision (e.g. HEAD)
 #   BENCH_PORT=5099 BENCH_DB=pazpaz_bench BENCH_RESULTS=bench/RESULTS.md
 set -euo pipefail
@@ -26,6 +27,9 @@ DURATION="${BENCH_DURATION:-20}"
 WARMUP="${BENCH_WARMUP:-5}"
 SINGLE_DURATION="${BENCH_SINGLE_DURATION:-10}"
 APP_WARMUP="${BENCH_APP_WARMUP:-15}"
+AUTOPREPARE="${BENCH_AUTOPREPARE:-1}"
+PGBENCH_WARMUP=2
+AUTOPREPARE_SETTINGS="Max Auto Prepare=20"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 THREADS="${BENCH_THREADS:-2}"
 SPREAD="${BENCH_SPREAD:-1}"
@@ -271,10 +275,10 @@ cpu_snapshot() {  # app ticks, all postgres processes' ticks, machine total and 
   awk -v app="$app" -v pg="$pg" '/^cpu / { print app, pg, $2+$3+$4+$5+$6+$7+$8+$9, $5+$6; exit }' /proc/stat
 }
 
-# run_wrk SCENARIO LABEL TARGET PATHS HEADER CONNECTIONS THREADS SECONDS WARMUP SPREAD
+# run_wrk SCENARIO LABEL TARGET PATHS HEADER CONNECTIONS THREADS SECONDS WARMUP TAG   (TAG: "", spread, autoprepare)
 run_wrk() {
-  local scenario="$1" label="$2" target="$3" paths="$4" header="$5" conns="$6" threads="$7" secs="$8" warm="$9" spread="${10}"
-  local name="$scenario${spread:+-spread}-c$conns" before after line
+  local scenario="$1" label="$2" target="$3" paths="$4" header="$5" conns="$6" threads="$7" secs="$8" warm="$9" tag="${10}"
+  local name="$scenario${tag:+-$tag}-c$conns" before after line
   log "wrk $label: -t$threads -c$conns, ${warm} s warm-up + ${secs} s"
   if [ "$warm" -gt 0 ]; then
     BENCH_PATHS="$paths" BENCH_HEADER="$header" wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 10s \
@@ -293,7 +297,7 @@ b = [int(x) for x in sys.argv[2].split()]; a = [int(x) for x in sys.argv[3].spli
 tick_ms = 1000.0 / int(sys.argv[4]); n = max(1, r["requests"])
 total = a[2] - b[2]; idle = a[3] - b[3]
 r.update(kind="http", scenario="$scenario", label="$label", connections=$conns, threads=$threads,
-         target_ms=${target:-None}, spread=bool("$spread"),
+         target_ms=${target:-None}, spread="$tag" == "spread", variant="$tag",
          app_cpu_ms=(a[0] - b[0]) * tick_ms / n, pg_cpu_ms=(a[1] - b[1]) * tick_ms / n,
          machine_busy=100.0 * int(sys.argv[5]) * (total - idle) / total if total > 0 else None)
 print(json.dumps(r))
@@ -305,20 +309,23 @@ start_app "$OUT/app.log"
 C="$CONNECTIONS"; T="$THREADS"
 # JIT warm-up: tiered compilation needs a few thousand calls (and, on a busy 2-core box, tens of seconds) before
 # the hot paths run as optimized code; the first seconds of a fresh process are not what users see.
-if [ "$APP_WARMUP" -gt 0 ]; then
+warm_app() {
+  [ "$APP_WARMUP" -gt 0 ] || return 0
   log "warming the app up: ${APP_WARMUP} s per scenario"
+  local s header
   for s in conflict week calendar; do
     header="$AUTH_API"; [ "$s" = calendar ] && header="$AUTH_PAGE"
     BENCH_PATHS="$OUT/paths-$s.txt" BENCH_HEADER="$header" wrk -t"$T" -c"$C" -d"${APP_WARMUP}s" --timeout 10s \
-      -s "$BENCH/report.lua" "$BASE_URL" >"$OUT/wrk-$s-jit-warmup.txt"
+      -s "$BENCH/report.lua" "$BASE_URL" >"$OUT/wrk-$s-jit-warmup$1.txt"
   done
-fi
+}
+warm_app ""
 run_wrk conflict "Conflict check (API)" "$TARGET_CONFLICT" "$OUT/paths-conflict.txt" "$AUTH_API" "$C" "$T" "$DURATION" "$WARMUP" ""
 run_wrk week "Week list (API)" "$TARGET_WEEK" "$OUT/paths-week.txt" "$AUTH_API" "$C" "$T" "$DURATION" "$WARMUP" ""
 run_wrk calendar "Calendar page (week view)" "$TARGET_CALENDAR" "$OUT/paths-calendar.txt" "$AUTH_PAGE" "$C" "$T" "$DURATION" "$WARMUP" ""
 if [ "$SPREAD" = 1 ]; then
-  run_wrk conflict "Conflict check, all $N workspaces" "$TARGET_CONFLICT" "$OUT/paths-conflict-spread.txt" "" "$C" "$T" "$DURATION" "$WARMUP" 1
-  run_wrk week "Week list, all $N workspaces" "$TARGET_WEEK" "$OUT/paths-week-spread.txt" "" "$C" "$T" "$DURATION" "$WARMUP" 1
+  run_wrk conflict "Conflict check, all $N workspaces" "$TARGET_CONFLICT" "$OUT/paths-conflict-spread.txt" "" "$C" "$T" "$DURATION" "$WARMUP" spread
+  run_wrk week "Week list, all $N workspaces" "$TARGET_WEEK" "$OUT/paths-week-spread.txt" "" "$C" "$T" "$DURATION" "$WARMUP" spread
 fi
 if [ "$SINGLE_DURATION" -gt 0 ]; then
   run_wrk conflict "Conflict check (API)" "$TARGET_CONFLICT" "$OUT/paths-conflict.txt" "$AUTH_API" 1 1 "$SINGLE_DURATION" 2 ""
@@ -330,6 +337,18 @@ code="$(curl -sS -o /dev/null -w '%{http_code}' -H "$AUTH_PAGE" "$BASE_URL$(head
 [ "$code" = 200 ] || die "the calendar answered HTTP $code after the load: the session did not last the run"
 APP_ERRORS="$(grep -c '"LogLevel":"\(Error\|Critical\)"' "$OUT/app.log" || true)"
 stop_app
+
+# The same app with Npgsql's automatic statement preparation: a connection-string setting, no code change.
+# PostgreSQL then parses and plans each statement once per connection instead of on every execution.
+if [ "$AUTOPREPARE" = 1 ]; then
+  start_app "$OUT/app-autoprepare.log" "ConnectionStrings__Default=$PAZPAZ_PG;Database=$DB;$AUTOPREPARE_SETTINGS"
+  warm_app "-autoprepare"
+  run_wrk conflict "Conflict check (API), $AUTOPREPARE_SETTINGS" "$TARGET_CONFLICT" "$OUT/paths-conflict.txt" "$AUTH_API" "$C" "$T" "$DURATION" "$WARMUP" autoprepare
+  run_wrk week "Week list (API), $AUTOPREPARE_SETTINGS" "$TARGET_WEEK" "$OUT/paths-week.txt" "$AUTH_API" "$C" "$T" "$DURATION" "$WARMUP" autoprepare
+  run_wrk calendar "Calendar page, $AUTOPREPARE_SETTINGS" "$TARGET_CALENDAR" "$OUT/paths-calendar.txt" "$AUTH_PAGE" "$C" "$T" "$DURATION" "$WARMUP" autoprepare
+  APP_ERRORS=$((APP_ERRORS + $(grep -c '"LogLevel":"\(Error\|Critical\)"' "$OUT/app-autoprepare.log" || true)))
+  stop_app
+fi
 PHASE[wrk]=$((SECONDS - t))
 
 # ------------------------------------------------------------------------------------------------------
@@ -339,11 +358,15 @@ t=$SECONDS
 # run_pgbench SCENARIO KIND LABEL CONNECTIONS THREADS SECONDS
 run_pgbench() {
   local scenario="$1" kind="$2" label="$3" conns="$4" threads="$5" secs="$6"
-  local name="$scenario-$kind-c$conns" script="$OUT/pgbench-$scenario-$kind.sql" pct tps statements
-  local args=(-n -M extended -h 127.0.0.1 -p "$PAZPAZ_PG_PORT" -U postgres -f "$script"
+  local name="$scenario-$kind-c$conns" script="$OUT/pgbench-$scenario-$kind.sql" pct tps statements mode=extended
+  case "$kind" in
+    prepared) script="$OUT/pgbench-$scenario-all.sql"; mode=prepared ;;
+    proposed-prepared) script="$OUT/pgbench-$scenario-proposed.sql"; mode=prepared ;;
+  esac
+  local args=(-n -M "$mode" -h 127.0.0.1 -p "$PAZPAZ_PG_PORT" -U postgres -f "$script"
     -D "ws=$WS" -D "base=$BASE" -D "hash=$HASH" -D "user=$OWNER" -D "stamp=$STAMP" -D limit=100 -D offset=0)
   log "pgbench $label: -c$conns -j$threads, ${secs} s"
-  "$PGBENCH" "${args[@]}" -c "$conns" -j "$threads" -T "$WARMUP" "$DB" >"$OUT/pgbench-$name-warmup.txt" 2>&1 \
+  "$PGBENCH" "${args[@]}" -c "$conns" -j "$threads" -T "$PGBENCH_WARMUP" "$DB" >"$OUT/pgbench-$name-warmup.txt" 2>&1 \
     || { cat "$OUT/pgbench-$name-warmup.txt" >&2; die "pgbench failed"; }
   rm -f "$OUT/pgblog-$name".*
   "$PGBENCH" "${args[@]}" -c "$conns" -j "$threads" -T "$secs" -l --log-prefix="$OUT/pgblog-$name" \
@@ -379,6 +402,14 @@ for c in "$CONNECTIONS" 1; do
     [ -f "$OUT/pgbench-$s-proposed.sql" ] || continue
     case "$s" in conflict) l="Conflict check" ;; week) l="Week list" ;; *) l="Calendar page" ;; esac
     run_pgbench "$s" proposed "$l: all SQL, with the proposed lower bound on scheduled_start" "$c" "$j" "$secs"
+  done
+  run_pgbench conflict prepared "Conflict check: all SQL, prepared statements (-M prepared)" "$c" "$j" "$secs"
+  run_pgbench week prepared "Week list: all SQL, prepared statements (-M prepared)" "$c" "$j" "$secs"
+  run_pgbench calendar prepared "Calendar page: all SQL, prepared statements (-M prepared)" "$c" "$j" "$secs"
+  for s in conflict week calendar; do
+    [ -f "$OUT/pgbench-$s-proposed.sql" ] || continue
+    case "$s" in conflict) l="Conflict check" ;; week) l="Week list" ;; *) l="Calendar page" ;; esac
+    run_pgbench "$s" proposed-prepared "$l: all SQL, lower bound + prepared statements" "$c" "$j" "$secs"
   done
 done
 

@@ -75,6 +75,20 @@ public sealed class AppointmentsApiTests(PazPazApp app) : AppTest(app)
         await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, Nine.AddHours(-1))));
     }
 
+    [Theory]
+    [InlineData(-30, 120)] // the new one encloses the existing one
+    [InlineData(15, 30)]   // the new one lies inside the existing one
+    [InlineData(0, 60)]    // exactly the same slot
+    [InlineData(59, 60)]   // one minute of overlap at the end
+    public async Task Any_overlap_is_a_conflict(int offsetMinutes, int minutes)
+    {
+        var (_, client, api) = await PracticeWithClientAsync();
+        await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, Nine)));
+
+        var response = await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, Nine.AddMinutes(offsetMinutes), minutes));
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
     [Fact]
     public async Task Twenty_concurrent_bookings_of_one_free_slot_give_one_success_and_nineteen_conflicts()
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Calendar;
 
@@ -39,7 +40,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
     {
         var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
         var rows = await db.Appointments.AsNoTracking()
-            .Where(a => a.ScheduledStart < to && a.ScheduledEnd > from)
+            .Overlapping(from, to)
             .OrderBy(a => a.ScheduledStart).ThenBy(a => a.ScheduledEnd)
             .Select(a => new { a.Id, a.ScheduledStart, a.ScheduledEnd, a.Client!.FirstName, a.Client.LastName,
                 ServiceName = a.Service != null ? a.Service.Name : null, a.Status })
@@ -74,7 +75,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
     private async Task<string> StampAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var stats = await db.Appointments.IgnoreQueryFilters([PazPazDb.NotDeletedFilter])
-            .Where(a => a.ScheduledStart < to && a.ScheduledEnd > from)
+            .Overlapping(from, to)
             .GroupBy(a => 1)
             .Select(g => new { Count = g.Count(), Last = g.Max(a => a.UpdatedAt) })
             .FirstOrDefaultAsync(cancellationToken);
