@@ -156,7 +156,11 @@ ensure_postgres() {
   if _pz_pg_ready; then
     local running_dir
     running_dir="$(_pz_psql -d postgres -tAc 'SHOW data_directory' 2>/dev/null || true)"
-    if [ -n "$running_dir" ] && [ "$running_dir" != "$data" ]; then
+    if [ -z "$running_dir" ] || [ ! -d "$running_dir" ]; then
+      # E.g. a server left running by a checkout that has since been deleted: it answers but cannot work.
+      _pz_err "a PostgreSQL server answers on 127.0.0.1:$PAZPAZ_PG_PORT but its data directory is gone; stop it or set PAZPAZ_PG_PORT"
+      return 1
+    elif [ "$running_dir" != "$data" ]; then
       _pz_log "PostgreSQL already running on 127.0.0.1:$PAZPAZ_PG_PORT with data in $running_dir; reusing it"
     fi
   else
