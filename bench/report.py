@@ -34,6 +34,9 @@ VARIABLES = {
         r"\set w random(0, 49)",
         r"\set f :base + :w * 604800",
         r"\set t :f + 604800",
+        # The range helpers name their bounds start/end whatever the caller called them.
+        r"\set s :f",
+        r"\set e :t",
     ],
 }
 VARIABLES["calendar"] = VARIABLES["week"]
@@ -44,6 +47,7 @@ PARAMS = {
     "ef_filter__WallWorkspaceId": ":ws",
     "start": "to_timestamp(:s)",
     "end": "to_timestamp(:e)",
+    "earliestStart": "to_timestamp(:s - 86400)",
     "from": "to_timestamp(:f)",
     "to": "to_timestamp(:t)",
     "hash": ":hash",

@@ -55,7 +55,11 @@ public static class AppointmentsApi
         if (!query.IsValid) return query.Problem();
 
         var appointments = db.Appointments.AsNoTracking();
-        if (start is { } from) appointments = appointments.Where(a => a.ScheduledEnd > from && a.ScheduledStart >= from - Appointment.MaxLength);
+        if (start is { } from)
+        {
+            var earliestStart = from - Appointment.MaxLength; // see AppointmentRanges.Overlapping
+            appointments = appointments.Where(a => a.ScheduledEnd > from && a.ScheduledStart >= earliestStart);
+        }
         if (end is { } to) appointments = appointments.Where(a => a.ScheduledStart < to);
         if (clientId is { } c) appointments = appointments.Where(a => a.ClientId == c);
         if (status is { } s) appointments = appointments.Where(a => a.Status == s);
