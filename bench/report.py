@@ -66,7 +66,8 @@ def to_pgbench(sql):
     sql = re.sub(r"OFFSET @\w+", "OFFSET :offset", sql)
 
     def param(match):
-        name = match.group(1)
+        # Variables captured by a C# closure reach EF as e.g. "_8__locals1_from": keep the variable's own name.
+        name = re.sub(r"^_\d+__locals\d+_", "", match.group(1))
         if name not in PARAMS:
             raise SystemExit(f"report.py: unknown parameter @{name} in the captured SQL; map it in PARAMS (bench/report.py)")
         return PARAMS[name]
