@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using PazPaz.Admin;
 using PazPaz.Domain;
 using PazPaz.Tests.Support;
 
@@ -10,30 +8,14 @@ namespace PazPaz.Tests.Api;
 
 public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
 {
-    private async Task<string> CreateTokenAsync(string email)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await AdminCommands.RunAsync(App.Services, ["create-api-token", "--email", email, "--name", "Zapier"], output, error);
-        Assert.True(code == 0, error.ToString());
-        return output.ToString().Trim();
-    }
-
-    private HttpClient WithBearer(string token)
-    {
-        var client = App.Browser();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
     [Fact]
     public async Task A_personal_token_reads_the_callers_workspace()
     {
         var practice = await App.PracticeAsync("Sea Breeze Massage", "dana@example.com", "Asia/Jerusalem");
         await App.PracticeAsync("Someone else", "other@example.com");
-        var token = await CreateTokenAsync("dana@example.com");
+        var token = await App.ApiTokenAsync("dana@example.com");
 
-        var response = await WithBearer(token).GetAsync("/api/v1/workspace");
+        var response = await App.WithBearer(token).GetAsync("/api/v1/workspace");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -46,9 +28,9 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
     public async Task A_wrong_or_missing_token_gets_401_not_a_redirect()
     {
         await App.PracticeAsync(email: "dana@example.com");
-        var token = await CreateTokenAsync("dana@example.com");
+        var token = await App.ApiTokenAsync("dana@example.com");
 
-        var wrong = await WithBearer(token + "x").GetAsync("/api/v1/workspace");
+        var wrong = await App.WithBearer(token + "x").GetAsync("/api/v1/workspace");
         var missing = await App.Browser().GetAsync("/api/v1/workspace");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -60,7 +42,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
     public async Task A_token_of_a_suspended_workspace_stops_working()
     {
         var practice = await App.PracticeAsync(email: "dana@example.com");
-        var token = await CreateTokenAsync("dana@example.com");
+        var token = await App.ApiTokenAsync("dana@example.com");
         await App.WithDbAsync(async db =>
         {
             var workspace = await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Id == practice.Workspace.Id);
@@ -68,7 +50,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
             await db.SaveChangesAsync();
         });
 
-        var response = await WithBearer(token).GetAsync("/api/v1/workspace");
+        var response = await App.WithBearer(token).GetAsync("/api/v1/workspace");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
@@ -86,7 +68,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
     public async Task The_token_is_stored_only_as_a_hash()
     {
         await App.PracticeAsync(email: "dana@example.com");
-        var token = await CreateTokenAsync("dana@example.com");
+        var token = await App.ApiTokenAsync("dana@example.com");
 
         var stored = await App.WithDbAsync(db => db.ApiTokens.IgnoreQueryFilters().SingleAsync());
         Assert.Equal(PazPaz.Security.Tokens.Hash(token), stored.TokenHash);
@@ -119,7 +101,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
     public async Task The_owner_changes_the_time_zone_and_the_name_stays()
     {
         await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
-        var api = WithBearer(await CreateTokenAsync("dana@example.com"));
+        var api = App.WithBearer(await App.ApiTokenAsync("dana@example.com"));
 
         var response = await api.PutJsonAsync("/api/v1/workspace", new { timezone = "Asia/Jerusalem" });
 
@@ -144,7 +126,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
     public async Task An_invalid_zone_or_name_is_422_and_changes_nothing(string body, string field)
     {
         await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
-        var api = WithBearer(await CreateTokenAsync("dana@example.com"));
+        var api = App.WithBearer(await App.ApiTokenAsync("dana@example.com"));
 
         var response = await api.PutAsync("/api/v1/workspace", ApiClients.Raw(body));
 
@@ -164,7 +146,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
             db.Add(User.Create(practice.Workspace.Id, "ari@example.com", "Ari", UserRole.Assistant, App.Clock.GetUtcNow()));
             await db.SaveChangesAsync();
         });
-        var api = WithBearer(await CreateTokenAsync("ari@example.com"));
+        var api = App.WithBearer(await App.ApiTokenAsync("ari@example.com"));
 
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/workspace")).StatusCode);
         var response = await api.PutJsonAsync("/api/v1/workspace", new { name = "Ari's practice", timezone = "Asia/Tokyo" });
@@ -181,7 +163,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
     {
         await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
         var theirs = await App.PracticeAsync("Theirs", "them@example.com", "Asia/Tokyo");
-        var api = WithBearer(await CreateTokenAsync("dana@example.com"));
+        var api = App.WithBearer(await App.ApiTokenAsync("dana@example.com"));
 
         await api.PutJsonAsync("/api/v1/workspace", new { name = "Renamed", timezone = "Asia/Jerusalem" });
 

@@ -9,14 +9,22 @@ namespace PazPaz.Tests.Support;
 /// <summary>HTTP clients for the JSON API, authenticated with a personal token as an integration would be.</summary>
 public static class ApiClients
 {
-    public static async Task<HttpClient> ApiClientAsync(this PazPazApp app, string email)
+    /// <summary>A personal API token, issued the way an operator does (admin create-api-token).</summary>
+    public static async Task<string> ApiTokenAsync(this PazPazApp app, string email)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var code = await AdminCommands.RunAsync(app.Services, ["create-api-token", "--email", email, "--name", "Tests"], output, error);
         Assert.True(code == 0, error.ToString());
+        return output.ToString().Trim();
+    }
+
+    public static async Task<HttpClient> ApiClientAsync(this PazPazApp app, string email) => app.WithBearer(await app.ApiTokenAsync(email));
+
+    public static HttpClient WithBearer(this PazPazApp app, string token)
+    {
         var client = app.Browser();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", output.ToString().Trim());
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
