@@ -107,6 +107,24 @@ public sealed class JsonInput
         return null;
     }
 
+    public List<int>? Ints(string name, bool nullable = false)
+    {
+        if (!Present(name, required: false, nullable, out var node) || node is null) return null;
+        if (node is JsonArray array && array.All(i => i is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out _)))
+            return array.Select(i => i!.GetValue<int>()).ToList();
+        AddError(name, "Must be a list of whole numbers.");
+        return null;
+    }
+
+    /// <summary>A JSON object, returned as its JSON text.</summary>
+    public string? Object(string name, bool nullable = false)
+    {
+        if (!Present(name, required: false, nullable, out var node) || node is null) return null;
+        if (node is JsonObject obj) return obj.ToJsonString();
+        AddError(name, "Must be a JSON object.");
+        return null;
+    }
+
     /// <summary>An enum by its snake_case name ("no_show"); anything else lists the allowed values.</summary>
     public TEnum? Enum<TEnum>(string name, bool required = false, bool nullable = false) where TEnum : struct, Enum
     {
