@@ -112,6 +112,19 @@ public sealed class NotificationSettingsJourneyTests(AppServer app, ITestOutputH
             Assert.True(widths[0] <= widths[1], $"The page is {widths[0]}px wide in a {widths[1]}px window.");
             await AssertNoSeriousAccessibilityViolationsAsync(page, "the notification settings on a phone");
 
+            // Unticking every day of tomorrow's schedule: the last one is refused with a warning, and stays.
+            var tomorrow = Card(page, "Tomorrow's schedule");
+            foreach (var day in new[] { "Sun", "Mon", "Tue", "Wed" })
+                await SavingAsync(page, "TomorrowDigest", () => tomorrow.GetByText(day, new() { Exact = true }).ClickAsync());
+            var refused = await SavingAsync(page, "TomorrowDigest", () => tomorrow.GetByText("Thu", new() { Exact = true }).ClickAsync());
+            Assert.Equal(422, refused.Status);
+            await Expect(tomorrow.GetByText("Choose at least one day.")).ToBeVisibleAsync();
+            await SaveReviewShotAsync(page, "notifications-phone-no-day");
+            await page.ReloadAsync();
+            await Expect(Card(page, "Tomorrow's schedule").GetByRole(AriaRole.Checkbox, new() { Name = "Thursday" })).ToBeCheckedAsync();
+            await Expect(Card(page, "Tomorrow's schedule").GetByRole(AriaRole.Checkbox, new() { Name = "Sunday" })).Not.ToBeCheckedAsync();
+
+            master = Card(page, "E-mail notifications");
             await SavingAsync(page, "Email", () => master.GetByRole(AriaRole.Switch, new() { Name = "E-mail notifications" }).CheckAsync());
             await Expect(master.GetByText("E-mail notifications are off.")).ToHaveCountAsync(0);
             await page.ReloadAsync();

@@ -59,6 +59,21 @@ public sealed class NotificationSettingsApiTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task First_requests_at_the_same_moment_share_one_row()
+    {
+        var practice = await App.PracticeAsync(email: "dana@example.com");
+        var api = await App.ApiClientAsync("dana@example.com");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => i % 2 == 0
+            ? api.GetAsync(Url)
+            : api.PutJsonAsync(Url, new { reminder_minutes = 30 })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, await App.WithDbAsync(db => db.NotificationSettings.IgnoreQueryFilters().CountAsync()));
+        Assert.Equal(30, (await StoredAsync(practice.Owner.Id))!.ReminderMinutes);
+    }
+
+    [Fact]
     public async Task A_partial_update_changes_only_the_fields_sent()
     {
         var practice = await App.PracticeAsync(email: "dana@example.com");

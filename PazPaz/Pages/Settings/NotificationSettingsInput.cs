@@ -29,7 +29,8 @@ public sealed class NotificationSettingsInput
 
     /// <summary>
     /// What the card's form sets. An empty time or no day ticked is sent as such (and refused), never read as
-    /// "leave unchanged". A quick action ("weekdays", "everyday") replaces the ticked days.
+    /// "leave unchanged". A quick action ("weekdays", "everyday") replaces the ticked days, here too, so that a card
+    /// coming back with an error shows the days that were asked for.
     /// </summary>
     public NotificationSettingsChange ChangeFor(NotificationCard card, string? preset)
     {
