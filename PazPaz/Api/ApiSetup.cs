@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using PazPaz.LiveUpdates;
 
 namespace PazPaz.Api;
 
@@ -33,6 +34,7 @@ public static class ApiSetup
         api.MapServicesApi();
         api.MapLocationsApi();
         api.MapAppointmentsApi();
+        api.MapCalendarStream();
     }
 
     /// <summary>A browser session writing to the API must send the antiforgery header; API tokens cannot be ridden by another site.</summary>
