@@ -232,4 +232,16 @@ public sealed class CalendarStreamTests(PazPazApp app) : AppTest(app)
         var page = await browser.GetAsync("/calendar");
         Assert.True(page.Headers.Contains("Set-Cookie"));
     }
+
+    [Fact]
+    public async Task The_stream_is_in_the_api_reference_and_the_openapi_document()
+    {
+        var page = await App.Browser().GetPageAsync("/developers/api");
+        Assert.Contains(page.QuerySelectorAll("li code"), code => code.TextContent.Trim() == Stream);
+
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await App.Browser().GetStringAsync("/openapi/v1.json"))!;
+        var operation = document["paths"]![Stream]!["get"]!;
+        Assert.Equal("StreamAppointmentChanges", operation["operationId"]!.GetValue<string>());
+        Assert.NotNull(operation["responses"]!["200"]!["content"]!["text/event-stream"]);
+    }
 }

@@ -28,7 +28,7 @@ public static class CalendarStream
         api.MapGet("/appointments/stream", StreamAsync).WithTags("Appointments").WithName("StreamAppointmentChanges")
             .WithSummary("Server-sent events: \"appointments-changed\" (no data) whenever your practice's calendar changes; " +
                 "a comment every 20 s keeps it open. Reconnect with Last-Event-ID to hear of changes missed meanwhile.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .WithMetadata(new LeavesSessionIdle());
 
     private static async Task StreamAsync(HttpContext http, CalendarChanges changes, CurrentUser user, TimeProvider clock,
