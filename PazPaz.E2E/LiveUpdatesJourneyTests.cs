@@ -146,4 +146,44 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
             await Expect(dialog).ToBeHiddenAsync();
             await Expect(Block(second, day, "Noa Cohen")).ToBeVisibleAsync(WithinTwoSeconds);
         });
+
+    [Fact]
+    public Task A_live_update_waits_for_a_drag_in_progress_and_shows_after_the_drop() =>
+        TwoCalendarsAsync(nameof(A_live_update_waits_for_a_drag_in_progress_and_shows_after_the_drop), Tuesday(2), async (first, second) =>
+        {
+            var day = Tuesday(2);
+            var nextDay = day.AddDays(1);
+            using var api = await ApiAsync();
+            async Task BookAsync(string client, int hour)
+            {
+                var (zone, clientId) = await DemoClientAsync(client);
+                var booked = await api.PostAsJsonAsync("/api/v1/appointments", new Dictionary<string, object>
+                {
+                    ["client_id"] = clientId, ["scheduled_start"] = At(zone, day, hour), ["scheduled_end"] = At(zone, day, hour + 1),
+                    ["location_type"] = "clinic",
+                });
+                Assert.True(booked.IsSuccessStatusCode, await booked.Content.ReadAsStringAsync());
+            }
+            await BookAsync("Shira Katz", 10);
+            var shira = Block(second, day, "Shira Katz");
+            await Expect(shira).ToBeVisibleAsync(WithinTwoSeconds);
+
+            // Pick Shira up and hold her over the next day, two hours later.
+            var from = await shira.BoundingBoxAsync() ?? throw new InvalidOperationException("The appointment is not on screen.");
+            var to = await second.Locator($".cal-day[data-date='{Iso(nextDay)}']").BoundingBoxAsync() ?? throw new InvalidOperationException("No next day.");
+            await second.Mouse.MoveAsync(from.X + from.Width / 2, from.Y + 8);
+            await second.Mouse.DownAsync();
+            await second.Mouse.MoveAsync(to.X + to.Width / 2, from.Y + 8 + 2 * 48 + 5, new() { Steps = 12 });
+            await Expect(shira).ToHaveClassAsync(new Regex("opacity-40"));
+
+            await BookAsync("Noa Cohen", 15);
+            await Expect(Block(first, day, "Noa Cohen")).ToBeVisibleAsync(WithinTwoSeconds);
+            await second.WaitForTimeoutAsync(500); // the same event reached the dragging page: give it time to (wrongly) redraw
+            await Expect(shira).ToHaveClassAsync(new Regex("opacity-40")); // still the block being dragged, not a redrawn one
+            await Expect(Block(second, day, "Noa Cohen")).ToHaveCountAsync(0);
+
+            await second.Mouse.UpAsync();
+            await Expect(Block(second, nextDay, "Shira Katz")).ToHaveAttributeAsync("data-start", $"{Iso(nextDay)}T12:00");
+            await Expect(Block(second, day, "Noa Cohen")).ToBeVisibleAsync(WithinTwoSeconds);
+        });
 }
