@@ -220,6 +220,21 @@ public sealed class CalendarStreamTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task A_stream_ends_when_its_session_would_expire_if_that_comes_first()
+    {
+        var (practice, _) = await PracticeAsync();
+        var browser = await App.SignedInAsync(practice.Owner.Email);
+        App.Clock.Advance(TimeSpan.FromMinutes(27)); // three minutes of the idle timeout left
+        await using var stream = await EventStream.OpenAsync(browser, Stream);
+        Assert.NotNull(await stream.NextAsync(Wait));
+
+        App.Clock.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+
+        await stream.Ended.WaitAsync(Wait);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync(Stream)).StatusCode);
+    }
+
+    [Fact]
     public async Task Opening_the_stream_does_not_keep_an_idle_session_alive()
     {
         var (practice, _) = await PracticeAsync();
