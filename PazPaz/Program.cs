@@ -2,6 +2,7 @@ using PazPaz.Admin;
 using PazPaz.Api;
 using PazPaz.Auth;
 using PazPaz.Data;
+using PazPaz.LiveUpdates;
 using PazPaz.Notifications;
 using PazPaz.Operations;
 using PazPaz.Scheduling;
@@ -38,6 +39,7 @@ builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email
 builder.Services.AddPazPazData(builder.Configuration);
 builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();
+builder.Services.AddLiveUpdates();
 builder.Services.AddScoped<EmailSender>();
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();

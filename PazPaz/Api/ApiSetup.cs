@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using PazPaz.LiveUpdates;
 
 namespace PazPaz.Api;
 
@@ -34,6 +35,7 @@ public static class ApiSetup
         api.MapLocationsApi();
         api.MapAppointmentsApi();
         api.MapNotificationSettingsApi();
+        api.MapCalendarStream();
     }
 
     /// <summary>A browser session writing to the API must send the antiforgery header; API tokens cannot be ridden by another site.</summary>

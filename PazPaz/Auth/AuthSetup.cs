@@ -26,6 +26,11 @@ public static class AuthSetup
                 o.LoginPath = "/sign-in";
                 o.AccessDeniedPath = "/error/403";
                 o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
+                o.Events.OnCheckSlidingExpiration = context =>
+                {
+                    if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<LeavesSessionIdle>() is not null) context.ShouldRenew = false;
+                    return Task.CompletedTask;
+                };
                 // The API answers 401/403, never a redirect to an HTML page.
                 o.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);

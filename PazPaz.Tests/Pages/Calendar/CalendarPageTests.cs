@@ -201,22 +201,6 @@ public sealed class CalendarPageTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
-    public async Task The_change_stamp_moves_when_an_appointment_in_view_changes()
-    {
-        var (practice, noa, browser) = await PracticeAsync();
-        var page = await browser.GetPageAsync("/calendar?view=week&date=2026-03-10");
-        var region = page.QuerySelector("#calendar-region")!;
-        var url = region.GetAttribute("data-stamp-url")!;
-        Assert.Equal(region.GetAttribute("data-stamp"), await browser.GetStringAsync(url));
-
-        await App.AppointmentAsync(practice.Workspace.Id, noa.Id, Utc(2026, 3, 11, 9));
-
-        Assert.NotEqual(region.GetAttribute("data-stamp"), await browser.GetStringAsync(url));
-        var outside = await browser.GetStringAsync("/calendar?view=week&date=2026-04-10&handler=Stamp");
-        Assert.Equal("0", outside);
-    }
-
-    [Fact]
     public async Task Nonsense_in_the_address_falls_back_to_this_week()
     {
         var (_, _, browser) = await PracticeAsync();

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.LiveUpdates;
 using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Calendar;
@@ -14,7 +14,7 @@ public enum CalendarView { Day, Week, Month }
 /// The main screen: one day, one week or one month of appointments in the practice's time zone, at a bookmarkable
 /// address (<c>/calendar?view=week&amp;date=2026-03-10</c>). htmx navigates by fetching the same URL and selecting #calendar-region.
 /// </summary>
-public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
+public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes) : PageModel
 {
     public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status)
     {
@@ -34,10 +34,12 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
     public WorkingHours Hours { get; private set; } = WorkingHours.Default;
     public List<Day> Days { get; private set; } = [];
     public int? NowMinute { get; private set; }
-    public string Stamp { get; private set; } = "";
+    /// <summary>The live-updates stream, from the point this page was drawn at: a change in between is announced at once.</summary>
+    public string LiveUrl { get; private set; } = "";
 
     public async Task OnGetAsync(string? view, string? date, CancellationToken cancellationToken)
     {
+        LiveUrl = "/api/v1/appointments/stream?since=" + Uri.EscapeDataString(changes.Mark); // taken before reading, never after
         var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
         var rows = await db.Appointments.AsNoTracking()
             .Overlapping(from, to)
@@ -62,24 +64,6 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
                 Days[index].Appointments.Add(new Placed(entry, startMinute, Math.Max(endMinute, startMinute + 15)));
             }
         }
-        Stamp = await StampAsync(from, to, cancellationToken);
-    }
-
-    /// <summary>A short fingerprint of the range's appointments; the page polls it and refreshes when it changes (another tab, the API).</summary>
-    public async Task<IActionResult> OnGetStampAsync(string? view, string? date, CancellationToken cancellationToken)
-    {
-        var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
-        return Content(await StampAsync(from, to, cancellationToken), "text/plain");
-    }
-
-    private async Task<string> StampAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        var stats = await db.Appointments.IgnoreQueryFilters([PazPazDb.NotDeletedFilter])
-            .Overlapping(from, to)
-            .GroupBy(a => 1)
-            .Select(g => new { Count = g.Count(), Last = g.Max(a => a.UpdatedAt) })
-            .FirstOrDefaultAsync(cancellationToken);
-        return stats is null ? "0" : $"{stats.Count}-{stats.Last.UtcTicks}";
     }
 
     private async Task<(DateTimeOffset From, DateTimeOffset To)> ReadRangeAsync(string? view, string? date, CancellationToken cancellationToken)
@@ -118,7 +102,6 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
     public string PreviousUrl => CalendarUrl(View, Step(-1));
     public string NextUrl => CalendarUrl(View, Step(1));
     public string TodayUrl => CalendarUrl(View, Today);
-    public string StampUrl => SelfUrl + "&handler=Stamp";
 
     /// <summary>Where "New appointment" (and the n key) starts: today when it is on screen, else the first day shown.</summary>
     public string NewAppointmentUrl => "/appointments/new?date=" +

@@ -8,8 +8,9 @@
   const SNAP = 15;
   const DAY = 24 * 60;
   const TOAST_MS = 10000;
-  const POLL_MS = 10000;
-  const ACTIVE_MS = 2 * 60 * 1000; // poll only while someone uses the page, so an idle session still times out
+  const LIVE_DEBOUNCE_MS = 200;
+  const REOPEN_MS = 5000;
+  const ACTIVE_MS = 2 * 60 * 1000; // redraw live only while someone uses the page, so an idle session still times out
 
   const $ = (selector, root = document) => root.querySelector(selector);
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
@@ -511,34 +512,60 @@
   });
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Live: while someone is using the page, ask every few seconds whether the shown range changed (another tab, the
-  // API) and redraw when it did. The "now" line follows the clock.
+  // Live: the server pushes "appointments-changed" (server-sent events) when this practice's calendar changes in another
+  // tab, on another device or through the API, and the calendar redraws. A redraw waits while it would get in the way
+  // (a drag, an open dialog, a request in flight, a hidden tab) and while nobody uses the page, so that an idle session
+  // still times out; it happens as soon as that ends. The "now" line follows the clock.
   const refreshCalendar = () => { if (region()) htmx.trigger(document.body, "calendar-refresh"); };
-  ["pointermove", "wheel", "scroll", "touchstart"].forEach((type) =>
-    document.addEventListener(type, () => { lastActivity = Date.now(); }, { passive: true, capture: true }));
-  document.addEventListener("htmx:beforeRequest", () => { requestsInFlight++; });
-  document.addEventListener("htmx:afterRequest", () => { requestsInFlight = Math.max(0, requestsInFlight - 1); });
+  let stale = false;
+  let staleTimer = null;
 
-  async function checkForChanges() {
-    const calendar = region();
-    if (!calendar || document.hidden || drag || requestsInFlight > 0 || $("dialog[open]")) return;
-    if (Date.now() - lastActivity > ACTIVE_MS) return;
-    try {
-      const response = await fetch(calendar.dataset.stampUrl, { credentials: "same-origin", redirect: "manual" });
-      if (!response.ok || !(response.headers.get("content-type") || "").startsWith("text/plain")) return;
-      const stamp = await response.text();
-      if (region() === calendar && stamp !== calendar.dataset.stamp) refreshCalendar();
-    } catch {
-      // Offline for a moment: try again next time.
-    }
+  function markStale() {
+    stale = true;
+    clearTimeout(staleTimer);
+    staleTimer = setTimeout(refreshIfStale, LIVE_DEBOUNCE_MS); // a burst of changes, one redraw
   }
-  setInterval(checkForChanges, POLL_MS);
-  document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) {
-      lastActivity = Date.now();
-      checkForChanges();
-    }
+
+  function refreshIfStale() {
+    if (!stale || !region()) return;
+    if (document.hidden || drag || requestsInFlight > 0 || $("dialog[open]") || Date.now() - lastActivity > ACTIVE_MS) return;
+    stale = false;
+    refreshCalendar();
+  }
+
+  const active = () => {
+    lastActivity = Date.now();
+    if (stale) setTimeout(refreshIfStale, 0); // after the page's own handlers (a drop ends the drag)
+  };
+  ["pointermove", "pointerup", "wheel", "scroll", "touchstart", "keydown"].forEach((type) =>
+    document.addEventListener(type, active, { passive: true, capture: true }));
+  document.addEventListener("htmx:beforeRequest", () => { requestsInFlight++; });
+  document.addEventListener("htmx:afterRequest", () => {
+    requestsInFlight = Math.max(0, requestsInFlight - 1);
+    if (stale) setTimeout(refreshIfStale, 0);
   });
+  document.addEventListener("close", () => { if (stale) setTimeout(refreshIfStale, 0); }, true);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) active(); });
+
+  // The stream sets retry: and ids, and EventSource reconnects by itself sending Last-Event-ID, so the server announces at
+  // once whatever changed in between. Only when the browser gives up (an error page from a proxy, a restart) do we open
+  // a new stream ourselves, a little later each time, and then redraw once: what we missed meanwhile is unknown.
+  let reopenDelay = REOPEN_MS;
+  function openStream(url, afterGap) {
+    const stream = new EventSource(url);
+    stream.addEventListener("appointments-changed", markStale);
+    stream.addEventListener("open", () => {
+      reopenDelay = REOPEN_MS;
+      if (afterGap) markStale();
+      afterGap = false;
+    });
+    stream.addEventListener("error", () => {
+      if (stream.readyState !== EventSource.CLOSED) return; // reconnecting by itself
+      setTimeout(() => openStream(url.split("?")[0], true), reopenDelay);
+      reopenDelay = Math.min(reopenDelay * 2, 60000);
+    });
+  }
+  if (first && first.dataset.liveUrl && "EventSource" in window) openStream(first.dataset.liveUrl, false);
 
   function zoneMinutes(timeZone) {
     const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date());
