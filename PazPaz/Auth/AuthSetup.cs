@@ -28,7 +28,7 @@ public static class AuthSetup
                 o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
                 o.Events.OnCheckSlidingExpiration = context =>
                 {
-                    if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<LeavesSessionIdle>() is not null) context.ShouldRenew = false;
+                    if (LeavesSessionIdle.Applies(context.HttpContext)) context.ShouldRenew = false;
                     return Task.CompletedTask;
                 };
                 // The API answers 401/403, never a redirect to an HTML page.

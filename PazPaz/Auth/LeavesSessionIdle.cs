@@ -1,8 +1,15 @@
 namespace PazPaz.Auth;
 
 /// <summary>
-/// Endpoint metadata: a request to this endpoint does not count as activity, so it never slides the session cookie's
-/// idle expiry. For long-lived or automatic requests (the live-updates stream) that would otherwise keep an unattended
-/// screen signed in forever.
+/// Requests that do not count as activity, so they never slide the session cookie's idle expiry: endpoints marked with
+/// this metadata (the live-updates stream) and requests the page makes by itself, marked with <see cref="Header"/>
+/// (the calendar redrawing after a live update). Otherwise an unattended screen would stay signed in forever. The
+/// header can only make a session end sooner, so trusting it is safe.
 /// </summary>
-public sealed class LeavesSessionIdle;
+public sealed class LeavesSessionIdle
+{
+    public const string Header = "X-PazPaz-Unattended";
+
+    public static bool Applies(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<LeavesSessionIdle>() is not null || http.Request.Headers.ContainsKey(Header);
+}

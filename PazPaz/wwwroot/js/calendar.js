@@ -10,7 +10,6 @@
   const TOAST_MS = 10000;
   const LIVE_DEBOUNCE_MS = 200;
   const REOPEN_MS = 5000;
-  const ACTIVE_MS = 2 * 60 * 1000; // redraw live only while someone uses the page, so an idle session still times out
 
   const $ = (selector, root = document) => root.querySelector(selector);
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
@@ -28,7 +27,6 @@
   const minutesBetween = (a, b) => (toMs(b) - toMs(a)) / 60000;
   const hhmm = (minutes) => `${pad(Math.floor(minutes / 60) % 24)}:${pad(minutes % 60)}`;
 
-  let lastActivity = Date.now();
   let requestsInFlight = 0;
   let drag = null;
   let suppressClick = false;
@@ -136,7 +134,6 @@
   // ---------------------------------------------------------------------------------------------------------------
   // Keyboard shortcuts. Ignored while typing and while a dialog is open (Esc closes dialogs natively).
   document.addEventListener("keydown", (event) => {
-    lastActivity = Date.now();
     if (event.defaultPrevented) return;
     if (event.key === "Escape" && drag) { cancelDrag(); return; }
     if (!region() || $("dialog[open]")) return;
@@ -226,7 +223,6 @@
   });
 
   document.addEventListener("pointerdown", (event) => {
-    lastActivity = Date.now();
     if (event.button !== 0 || event.pointerType === "touch") return;
     const block = event.target.closest && event.target.closest(".cal-day [data-appointment-id][data-can-move=true]");
     if (!block) return;
@@ -514,9 +510,16 @@
   // ---------------------------------------------------------------------------------------------------------------
   // Live: the server pushes "appointments-changed" (server-sent events) when this practice's calendar changes in another
   // tab, on another device or through the API, and the calendar redraws. A redraw waits while it would get in the way
-  // (a drag, an open dialog, a request in flight, a hidden tab) and while nobody uses the page, so that an idle session
-  // still times out; it happens as soon as that ends. The "now" line follows the clock.
+  // (a drag, an open dialog, a request in flight, a hidden tab) and happens as soon as that ends. A live redraw is sent
+  // as unattended, so it does not keep an idle session alive: a screen left open still signs out on time, and the
+  // next redraw after that takes it to the sign-in page. The "now" line follows the clock.
   const refreshCalendar = () => { if (region()) htmx.trigger(document.body, "calendar-refresh"); };
+  let unattendedRedraw = false;
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (!unattendedRedraw || event.detail.elt !== region()) return;
+    unattendedRedraw = false;
+    event.detail.headers["X-PazPaz-Unattended"] = "1";
+  });
   let stale = false;
   let staleTimer = null;
 
@@ -528,13 +531,13 @@
 
   function refreshIfStale() {
     if (!stale || !region()) return;
-    if (document.hidden || drag || requestsInFlight > 0 || $("dialog[open]") || Date.now() - lastActivity > ACTIVE_MS) return;
+    if (document.hidden || drag || requestsInFlight > 0 || $("dialog[open]")) return;
     stale = false;
+    unattendedRedraw = true;
     refreshCalendar();
   }
 
   const active = () => {
-    lastActivity = Date.now();
     if (stale) setTimeout(refreshIfStale, 0); // after the page's own handlers (a drop ends the drag)
   };
   ["pointermove", "pointerup", "wheel", "scroll", "touchstart", "keydown"].forEach((type) =>
