@@ -1,6 +1,7 @@
 using PazPaz.Admin;
 using PazPaz.Api;
 using PazPaz.Auth;
+using PazPaz.Calendar;
 using PazPaz.Data;
 using PazPaz.Notifications;
 using PazPaz.Operations;
@@ -38,6 +39,7 @@ builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email
 builder.Services.AddPazPazData(builder.Configuration);
 builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();
+builder.Services.AddPazPazCalendar();
 builder.Services.AddScoped<EmailSender>();
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
@@ -75,6 +77,7 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapPazPazApi();
+app.MapCalendarFeed();
 app.MapRazorPages();
 
 await app.RunAsync();

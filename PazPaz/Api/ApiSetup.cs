@@ -33,6 +33,7 @@ public static class ApiSetup
         api.MapServicesApi();
         api.MapLocationsApi();
         api.MapAppointmentsApi();
+        api.MapCalendarFeedsApi();
     }
 
     /// <summary>A browser session writing to the API must send the antiforgery header; API tokens cannot be ridden by another site.</summary>

@@ -11,6 +11,10 @@ public sealed class PazPazOptions
     public int SessionIdleMinutes { get; set; } = 30;
     /// <summary>Sign-in link requests one IP address may make per 15 minutes.</summary>
     public int SignInRequestsPerIp { get; set; } = 10;
+    /// <summary>Fetches of one calendar feed URL per minute (calendar apps poll every 15 minutes to a day).</summary>
+    public int FeedRequestsPerToken { get; set; } = 30;
+    /// <summary>Feed fetches per minute from one IP address; generous because Google and Apple fetch many users' feeds from shared addresses.</summary>
+    public int FeedRequestsPerIp { get; set; } = 600;
 }
 
 /// <summary>The "Smtp" section; an empty Host means e-mail is written to <see cref="EmailOptions.PickupDirectory"/>.</summary>
