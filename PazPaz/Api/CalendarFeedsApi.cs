@@ -128,7 +128,7 @@ public static class CalendarFeedsApi
             WindowDaysBack = input.Int("window_days_back") ?? current.WindowDaysBack,
             WindowDaysAhead = input.Int("window_days_ahead") ?? current.WindowDaysAhead,
         };
-        if (input.IsValid) input.AddProblems(CalendarFeed.Problems(settings));
+        input.AddProblems(CalendarFeed.Problems(settings)); // skips fields that already failed to parse
         return input.IsValid ? settings : null;
     }
 }

@@ -25,6 +25,7 @@ public static class FeedQueries
         return appointments
             .Where(a => a.WorkspaceId == workspaceId && a.DeletedAt == null && a.ScheduledStart < to && a.ScheduledEnd > from &&
                         a.ScheduledStart >= earliestStart)
+            .OrderBy(a => a.ScheduledStart).ThenBy(a => a.Id)
             .Select(a => new FeedAppointment(a.Id, a.ScheduledStart, a.ScheduledEnd, a.Status, a.Sequence, a.CreatedAt, a.UpdatedAt,
                 a.Client!.FirstName, a.Client.LastName, a.Client.HideNameOutsidePazPaz,
                 a.Service == null ? null : a.Service.Name,
