@@ -252,4 +252,23 @@ public sealed class FeedEndpointTests(PazPazApp app) : AppTest(app)
 
         Assert.Equal([$"{id}@pazpaz"], Parsed.Events(await FeedAsync(mine.FeedPath)).Select(e => e.Uid));
     }
+
+    [Fact]
+    public async Task An_unchanged_feed_is_served_again_byte_for_byte_and_a_renamed_client_is_not_served_stale()
+    {
+        var s = await SetUpAsync(new { privacy_preset = "client_full_name" });
+        await BookAsync(s.Api, s.Client.Id, Tomorrow());
+        var first = await FeedAsync(s.FeedPath);
+        Assert.Equal(first, await FeedAsync(s.FeedPath));
+
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await App.WithDbAsync(async db =>
+        {
+            var client = await db.Clients.IgnoreQueryFilters().SingleAsync(c => c.Id == s.Client.Id);
+            client.Rename("Noa", "Levi-Cohen");
+            await db.SaveChangesAsync();
+        });
+
+        Assert.Equal("Noa Levi-Cohen", Parsed.Events(await FeedAsync(s.FeedPath)).Single().Summary);
+    }
 }

@@ -23,6 +23,7 @@ public static class FeedEndpoint
     public static IServiceCollection AddPazPazCalendar(this IServiceCollection services)
     {
         services.AddSingleton<FeedThrottle>();
+        services.AddSingleton<FeedBodyCache>();
         return services;
     }
 
@@ -31,8 +32,8 @@ public static class FeedEndpoint
 
     private sealed record FoundFeed(CalendarFeed Feed, string TimeZone, DateTimeOffset WorkspaceUpdatedAt);
 
-    private static async Task<IResult> GetAsync(string token, HttpContext http, PazPazDb db, FeedThrottle throttle, TimeProvider clock,
-        IOptions<PazPazOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string token, HttpContext http, PazPazDb db, FeedThrottle throttle, FeedBodyCache bodies,
+        TimeProvider clock, IOptions<PazPazOptions> options, CancellationToken cancellationToken)
     {
         if (!throttle.TryAcquireIp(http.Connection.RemoteIpAddress?.ToString())) return TooMany();
         if (token.Length is < 40 or > 64) return Results.NotFound();
@@ -57,12 +58,14 @@ public static class FeedEndpoint
         response.Headers.ETag = etag.ToString();
         response.Headers.LastModified = HeaderUtilities.FormatDate(lastModified);
         if (NotModified(http.Request, etag, lastModified)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        if (bodies.Find(feed.Id, etag.Tag.Value!) is { } kept) return Results.Bytes(kept, ContentType);
 
         var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
             .ForFeed(feed.WorkspaceId, from, to)
             .ToListAsync(cancellationToken);
-        var body = FeedWriter.Write(Options(feed, found.TimeZone, options.Value.PublicBaseUrl), rows, now);
-        return Results.Text(body, ContentType, Encoding.UTF8);
+        var body = Encoding.UTF8.GetBytes(FeedWriter.Write(Options(feed, found.TimeZone, options.Value.PublicBaseUrl), rows, now));
+        bodies.Keep(feed.Id, etag.Tag.Value!, body);
+        return Results.Bytes(body, ContentType);
     }
 
     public static FeedOptions Options(CalendarFeed feed, string timeZone, string publicBaseUrl) =>
@@ -86,8 +89,9 @@ public static class FeedEndpoint
     /// <summary>A version of everything the body depends on; equal ETags mean equal bytes.</summary>
     private static string ETag(CalendarFeed feed, FoundFeed found, FeedQueries.Version v, DateTimeOffset from, DateTimeOffset to)
     {
-        var parts = string.Join('|', feed.Id, feed.TokenGeneration, feed.SequenceOffset, feed.PrivacyPreset, feed.UpdatedAt.UtcTicks,
-            found.WorkspaceUpdatedAt.UtcTicks, from.UtcTicks, to.UtcTicks, v.EventCount, v.RowCount, v.LastChange?.UtcTicks,
+        var parts = string.Join('|', feed.Id, feed.TokenGeneration, feed.SequenceOffset, feed.PrivacyPreset, feed.ShowPrivateLocations,
+            feed.KeepCancelledUntilStart, feed.Name, feed.UpdatedAt.UtcTicks, found.TimeZone, found.WorkspaceUpdatedAt.UtcTicks, from.UtcTicks,
+            to.UtcTicks, v.EventCount, v.RowCount, v.SequenceSum, v.LastChange?.UtcTicks,
             v.LastDrop?.UtcTicks, v.ClientsChanged?.UtcTicks, v.ServicesChanged?.UtcTicks, v.LocationsChanged?.UtcTicks);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(parts));
         return $"\"{Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_')}\"";

@@ -37,12 +37,12 @@ public static class FeedQueries
     }
 
     /// <summary>What the feed's ETag and Last-Modified are made of; one aggregate query, no rows loaded (columns in snake_case: the model's naming convention maps them).</summary>
-    public sealed record Version(int EventCount, int RowCount, DateTimeOffset? LastChange, DateTimeOffset? LastDrop,
+    public sealed record Version(int EventCount, int RowCount, long SequenceSum, DateTimeOffset? LastChange, DateTimeOffset? LastDrop,
         DateTimeOffset? ClientsChanged, DateTimeOffset? ServicesChanged, DateTimeOffset? LocationsChanged);
 
     /// <summary>
     /// Counts the events the feed would hold and the latest change among them (deleted rows included, so a deletion
-    /// moves it), plus the latest change to clients, services and locations, whose names titles and locations show.
+    /// moves it) and the sum of their sequences (every visible change raises one, even within one clock tick), plus the latest change to clients, services and locations, whose names titles and locations show.
     /// <c>LastDrop</c> is the start of the latest cancelled appointment that left the feed when it began.
     /// </summary>
     public static async Task<Version> VersionAsync(this PazPazDb db, Guid workspaceId, DateTimeOffset from, DateTimeOffset to,
@@ -53,6 +53,7 @@ public static class FeedQueries
             SELECT
               count(*) FILTER (WHERE a.deleted_at IS NULL AND (a.status <> 'cancelled' OR ({keepCancelled} AND a.scheduled_start > {now})))::int AS event_count,
               count(*)::int AS row_count,
+              coalesce(sum(a.sequence), 0)::bigint AS sequence_sum,
               max(a.updated_at) AS last_change,
               max(a.scheduled_start) FILTER (WHERE a.deleted_at IS NULL AND a.status = 'cancelled' AND a.scheduled_start <= {now}) AS last_drop,
               (SELECT max(c.updated_at) FROM clients c WHERE c.workspace_id = {workspaceId}) AS clients_changed,
