@@ -141,13 +141,18 @@ BYTES="$(wc -c <"$OUT/feed.ics")"
 log "feed: $VEVENTS events, $BYTES bytes, ETag $ETAG"
 
 echo "$FEED" >"$OUT/paths.txt"
-# run NAME CONNECTIONS SECONDS [HEADER]: prints wrk's BENCH_RESULT json
+# The app's user+system CPU in clock ticks: CPU per request does not depend on how busy the shared machine is.
+app_ticks() { awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"; }
+TICKS_PER_SECOND="$(getconf CLK_TCK)"
+# run NAME CONNECTIONS SECONDS [HEADER]: prints wrk's BENCH_RESULT json, plus the app's CPU ticks during the run
 run() {
-  local name="$1" c="$2" d="$3" header="${4:-}" t="$THREADS"
+  local name="$1" c="$2" d="$3" header="${4:-}" t="$THREADS" before after
   [ "$t" -le "$c" ] || t="$c"
+  before="$(app_ticks)"
   BENCH_PATHS="$OUT/paths.txt" BENCH_HEADER="$header" wrk -t"$t" -c"$c" -d"${d}s" --latency -s "$BENCH/report.lua" "$BASE_URL" \
     >"$OUT/wrk-$name.txt" 2>&1
-  grep '^BENCH_RESULT ' "$OUT/wrk-$name.txt" | cut -d' ' -f2-
+  after="$(app_ticks)"
+  grep '^BENCH_RESULT ' "$OUT/wrk-$name.txt" | cut -d' ' -f2- | sed "s/}\$/,\"app_ticks\":$((after - before)),\"ticks_per_second\":$TICKS_PER_SECOND}/"
 }
 log "warming up (${WARMUP} s each)"
 run warm-full "$CONNECTIONS" "$WARMUP" >/dev/null
@@ -173,7 +178,8 @@ import json, sys
 label, data, target = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3])
 bad = data["non_2xx_3xx"] + data["socket_errors"] + data["timeouts"]
 verdict = ("pass" if data["p95_ms"] <= target else "fail") + (f" ({bad} errors)" if bad else "")
-print(f"| {label} | {data['rps']:.0f} | {data['p50_ms']:.2f} | {data['p95_ms']:.2f} | {data['p99_ms']:.2f} | {target:g} ms | {verdict} |")
+cpu = data["app_ticks"] * 1000 / data["ticks_per_second"] / max(1, data["requests"])
+print(f"| {label} | {data['rps']:.0f} | {data['p50_ms']:.2f} | {data['p95_ms']:.2f} | {data['p99_ms']:.2f} | {cpu:.2f} | {target:g} ms | {verdict} |")
 PY
 }
 {
@@ -186,8 +192,8 @@ PY
   echo
   echo "Full feed and 304 rows: body cache off (every 200 queries and writes the calendar). Last rows: cache on, as deployed."
   echo
-  echo "| Scenario | req/s | p50 ms | p95 ms | p99 ms | target p95 | verdict |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
+  echo "| Scenario | req/s | p50 ms | p95 ms | p99 ms | app CPU ms/req | target p95 | verdict |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
   for c in 1 "$CONNECTIONS"; do
     row "Full feed (200), $c connection(s)" "${R[full-$c]}" "$TARGET_FULL"
     row "Unchanged (304 on If-None-Match), $c connection(s)" "${R[304-$c]}" "$TARGET_304"
