@@ -1,6 +1,7 @@
 using PazPaz.Admin;
 using PazPaz.Api;
 using PazPaz.Auth;
+using PazPaz.Calendar;
 using PazPaz.Data;
 using PazPaz.LiveUpdates;
 using PazPaz.Notifications;
@@ -40,6 +41,7 @@ builder.Services.AddPazPazData(builder.Configuration);
 builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();
 builder.Services.AddLiveUpdates();
+builder.Services.AddPazPazCalendar();
 builder.Services.AddScoped<EmailSender>();
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
@@ -77,6 +79,7 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapPazPazApi();
+app.MapCalendarFeed();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -27,4 +27,22 @@ public sealed class ApiReferenceTests(PazPazApp app) : AppTest(app)
         Assert.Equal("CreateAppointment", paths["/api/v1/appointments"]!["post"]!["operationId"]!.GetValue<string>());
         Assert.NotNull(paths["/api/v1/appointments/{id}"]!["delete"]);
     }
+
+    [Fact]
+    public async Task The_reference_and_the_openapi_document_describe_the_calendar_feed_operations_and_the_export()
+    {
+        var page = await App.Browser().GetPageAsync("/developers/api");
+        var operations = page.QuerySelectorAll("li").Select(li => string.Join(" ", li.QuerySelectorAll("span, code").Take(2).Select(e => e.TextContent.Trim()))).ToList();
+        foreach (var operation in new[] { "GET /api/v1/calendar-feeds", "POST /api/v1/calendar-feeds", "PUT /api/v1/calendar-feeds/{id:guid}",
+                     "PATCH /api/v1/calendar-feeds/{id:guid}", "POST /api/v1/calendar-feeds/{id:guid}/rotate", "DELETE /api/v1/calendar-feeds/{id:guid}",
+                     "GET /api/v1/appointments/export.ics" })
+            Assert.Contains(operation, operations);
+
+        var paths = JsonNode.Parse(await App.Browser().GetStringAsync("/openapi/v1.json"))!["paths"]!.AsObject();
+        Assert.Equal("CreateCalendarFeed", paths["/api/v1/calendar-feeds"]!["post"]!["operationId"]!.GetValue<string>());
+        Assert.Equal("RotateCalendarFeed", paths["/api/v1/calendar-feeds/{id}/rotate"]!["post"]!["operationId"]!.GetValue<string>());
+        Assert.NotNull(paths["/api/v1/calendar-feeds/{id}"]!["patch"]);
+        Assert.Equal("ExportAppointments", paths["/api/v1/appointments/export.ics"]!["get"]!["operationId"]!.GetValue<string>());
+        Assert.DoesNotContain(paths, p => p.Key.StartsWith("/calendar/", StringComparison.Ordinal));
+    }
 }

@@ -36,6 +36,7 @@ public static class ApiSetup
         api.MapAppointmentsApi();
         api.MapNotificationSettingsApi();
         api.MapCalendarStream();
+        api.MapCalendarFeedsApi();
     }
 
     /// <summary>A browser session writing to the API must send the antiforgery header; API tokens cannot be ridden by another site.</summary>

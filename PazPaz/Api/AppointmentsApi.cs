@@ -1,6 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PazPaz.Audit;
+using PazPaz.Auth;
+using PazPaz.Calendar;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Operations;
 using PazPaz.Scheduling;
 
 namespace PazPaz.Api;
@@ -28,6 +33,9 @@ public static class AppointmentsApi
             .WithSummary("Appointments, newest start first; filter by start_date, end_date, client_id, status, updated_since.");
         group.MapGet("/conflicts", CheckConflictsAsync).WithName("CheckAppointmentConflicts")
             .WithSummary("Scheduled or completed appointments overlapping a time range (client initials only).");
+        group.MapGet("/export.ics", ExportAsync).WithName("ExportAppointments")
+            .WithSummary("A one-off iCalendar (RFC 5545) file of the appointments between start_date and end_date (both required, at most 2 years apart), in the feed's format; privacy_preset (default session) and show_private_locations as a feed's settings. Audited as an export.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/calendar");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetAppointment");
         group.MapPost("/", CreateAsync).WithName("CreateAppointment")
             .WithSummary("Books an appointment; 409 with conflicting_appointments unless allow_conflict=true.");
@@ -70,6 +78,42 @@ public static class AppointmentsApi
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return Results.Ok(new PagedList<AppointmentResponse>(items.Select(a => ToResponse(a, a.Client)).ToList(), total, page, pageSize,
             (total + pageSize - 1) / pageSize));
+    }
+
+    public static readonly TimeSpan MaxExportRange = TimeSpan.FromDays(731);
+
+    private static async Task<IResult> ExportAsync(HttpRequest request, PazPazDb db, CurrentUser current, AuditLog audit, TimeProvider clock,
+        IOptions<PazPazOptions> options, CancellationToken cancellationToken)
+    {
+        var query = new QueryInput(request.Query);
+        var start = query.Instant("start_date", required: true);
+        var end = query.Instant("end_date", required: true);
+        var preset = query.Enum<FeedPrivacyPreset>("privacy_preset") ?? FeedPrivacyPreset.Session;
+        var showPrivate = query.Bool("show_private_locations");
+        if (query.IsValid && end <= start)
+            return ApiResults.Validation(new Dictionary<string, string[]> { ["end_date"] = ["Must be after start_date."] });
+        if (query.IsValid && end - start > MaxExportRange)
+            return ApiResults.Validation(new Dictionary<string, string[]> { ["end_date"] = ["The range is at most 2 years; export in parts."] });
+        if (!query.IsValid) return query.Problem();
+
+        var workspaceId = current.RequireWorkspaceId();
+        var userId = current.RequireUserId();
+        var workspace = await db.Workspaces.AsNoTracking().Select(w => new { w.TimeZone }).SingleAsync(cancellationToken);
+        var therapist = await db.Users.Where(u => u.Id == userId).Select(u => u.FullName).SingleAsync(cancellationToken);
+        var rows = await db.Appointments.AsNoTracking().ForFeed(workspaceId, start!.Value, end!.Value).ToListAsync(cancellationToken);
+        var feedOptions = new FeedOptions(CalendarFeed.DefaultName(therapist), workspace.TimeZone, preset, showPrivate,
+            KeepCancelledUntilStart: true, SequenceOffset: 0, options.Value.PublicBaseUrl);
+        var events = FeedWriter.Events(feedOptions, rows, clock.GetUtcNow());
+        await audit.RecordAsync(AuditAction.Export, "Appointment", null, workspaceId, userId, new
+        {
+            format = "ics", start_date = start.Value, end_date = end.Value, privacy_preset = ApiNames.Of(preset),
+            show_private_locations = showPrivate, appointments = events.Count,
+        }, cancellationToken);
+
+        request.HttpContext.Response.Headers.ContentDisposition =
+            $"attachment; filename=\"pazpaz-{start.Value:yyyy-MM-dd}-{end.Value:yyyy-MM-dd}.ics\"";
+        request.HttpContext.Response.Headers.CacheControl = "private, no-store";
+        return Results.Text(FeedWriter.Write(feedOptions, events), FeedEndpoint.ContentType, System.Text.Encoding.UTF8);
     }
 
     private static async Task<IResult> CheckConflictsAsync(HttpRequest request, ConflictChecker checker, CancellationToken cancellationToken)

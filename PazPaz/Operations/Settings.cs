@@ -11,6 +11,12 @@ public sealed class PazPazOptions
     public int SessionIdleMinutes { get; set; } = 30;
     /// <summary>Sign-in link requests one IP address may make per 15 minutes.</summary>
     public int SignInRequestsPerIp { get; set; } = 10;
+    /// <summary>Fetches of one calendar feed URL per minute (calendar apps poll every 15 minutes to a day).</summary>
+    public int FeedRequestsPerToken { get; set; } = 30;
+    /// <summary>Feed fetches per minute from one IP address; generous because Google and Apple fetch many users' feeds from shared addresses.</summary>
+    public int FeedRequestsPerIp { get; set; } = 600;
+    /// <summary>Memory for the last body of each calendar feed, answered again while the feed is unchanged (0 turns it off).</summary>
+    public int FeedCacheMegabytes { get; set; } = 64;
 }
 
 /// <summary>The "Smtp" section; an empty Host means e-mail is written to <see cref="EmailOptions.PickupDirectory"/>.</summary>

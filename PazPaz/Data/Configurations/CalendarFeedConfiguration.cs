@@ -13,8 +13,9 @@ public sealed class CalendarFeedConfiguration : IEntityTypeConfiguration<Calenda
             t.HasCheckConstraint("ck_calendar_feeds_preset", ModelConventions.InCheck<FeedPrivacyPreset>("privacy_preset"));
             t.HasCheckConstraint("ck_calendar_feeds_window", "window_days_back BETWEEN 0 AND 3660 AND window_days_ahead BETWEEN 1 AND 3660");
         });
-        b.Property(f => f.Name).HasMaxLength(100);
-        b.Property(f => f.TokenHash).HasMaxLength(64);
+        b.Property(f => f.Name).HasMaxLength(CalendarFeed.NameMaxLength);
+        // The audit trail records that the token changed, never the hash itself.
+        b.Property(f => f.TokenHash).HasMaxLength(64).IsPersonal();
         b.Property(f => f.PrivacyPreset).HasSnakeCaseText();
         b.Property(f => f.LastFetchedUserAgent).HasMaxLength(512);
         b.HasIndex(f => f.TokenHash).IsUnique();

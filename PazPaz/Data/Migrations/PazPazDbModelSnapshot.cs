@@ -419,6 +419,10 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
 
+                    b.Property<int>("SequenceOffset")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence_offset");
+
                     b.Property<bool>("ShowPrivateLocations")
                         .HasColumnType("boolean")
                         .HasColumnName("show_private_locations");
@@ -431,7 +435,8 @@ namespace PazPaz.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("token_hash");
+                        .HasColumnName("token_hash")
+                        .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

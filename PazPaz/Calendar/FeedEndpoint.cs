@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using PazPaz.Data;
+using PazPaz.Domain;
+using PazPaz.Operations;
+using PazPaz.Security;
+
+namespace PazPaz.Calendar;
+
+/// <summary>
+/// <c>GET /calendar/{token}.ics</c>: the private subscription feed (see /work/shared/spec/ics-feed.md). No session: the
+/// token is the credential, so the feed is found by its hash outside the workspace wall, and every later query names
+/// that feed's workspace explicitly.
+/// </summary>
+public static class FeedEndpoint
+{
+    public const string ContentType = "text/calendar; charset=utf-8";
+    private static readonly TimeSpan FetchRecordedEvery = TimeSpan.FromMinutes(1);
+
+    public static IServiceCollection AddPazPazCalendar(this IServiceCollection services)
+    {
+        services.AddSingleton<FeedThrottle>();
+        services.AddSingleton<FeedBodyCache>();
+        return services;
+    }
+
+    public static void MapCalendarFeed(this IEndpointRouteBuilder app) =>
+        app.MapGet("/calendar/{token}.ics", GetAsync).AllowAnonymous().ExcludeFromDescription();
+
+    private sealed record FoundFeed(CalendarFeed Feed, string TimeZone, DateTimeOffset WorkspaceUpdatedAt);
+
+    private static async Task<IResult> GetAsync(string token, HttpContext http, PazPazDb db, FeedThrottle throttle, FeedBodyCache bodies,
+        TimeProvider clock, IOptions<PazPazOptions> options, CancellationToken cancellationToken)
+    {
+        if (!throttle.TryAcquireIp(http.Connection.RemoteIpAddress?.ToString())) return TooMany();
+        if (token.Length is < 40 or > 64) return Results.NotFound();
+        var hash = Tokens.Hash(token);
+        if (!throttle.TryAcquireToken(hash)) return TooMany();
+
+        var found = await FindAsync(db, hash, cancellationToken);
+        if (found is null) return Results.NotFound();
+        var feed = found.Feed;
+
+        var now = clock.GetUtcNow();
+        var (from, to) = FeedQueries.Window(feed.WindowDaysBack, feed.WindowDaysAhead, now);
+        var version = await db.VersionAsync(feed.WorkspaceId, from, to, feed.KeepCancelledUntilStart, now, cancellationToken);
+        var etag = new EntityTagHeaderValue(ETag(feed, found, version, from, to));
+        var lastModified = LastModified(feed, found, version, now);
+        await RecordFetchAsync(db, feed, now, http.Request.Headers.UserAgent.ToString(), cancellationToken);
+
+        var response = http.Response;
+        response.Headers.CacheControl = "private, max-age=0, must-revalidate";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        response.Headers["X-Robots-Tag"] = "noindex, nofollow";
+        response.Headers.ETag = etag.ToString();
+        response.Headers.LastModified = HeaderUtilities.FormatDate(lastModified);
+        if (NotModified(http.Request, etag, lastModified)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        if (bodies.Find(feed.Id, etag.Tag.Value!) is { } kept) return Results.Bytes(kept, ContentType);
+
+        var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
+            .ForFeed(feed.WorkspaceId, from, to)
+            .ToListAsync(cancellationToken);
+        var body = Encoding.UTF8.GetBytes(FeedWriter.Write(Options(feed, found.TimeZone, options.Value.PublicBaseUrl), rows, now));
+        bodies.Keep(feed.Id, etag.Tag.Value!, body);
+        return Results.Bytes(body, ContentType);
+    }
+
+    public static FeedOptions Options(CalendarFeed feed, string timeZone, string publicBaseUrl) =>
+        new(feed.Name, timeZone, feed.PrivacyPreset, feed.ShowPrivateLocations, feed.KeepCancelledUntilStart, feed.SequenceOffset, publicBaseUrl);
+
+    /// <summary>The live feed with this token hash (not revoked, its user active, its workspace active), or null.</summary>
+    private static async Task<FoundFeed?> FindAsync(PazPazDb db, string hash, CancellationToken cancellationToken)
+    {
+        var found = await (
+            from f in db.CalendarFeeds.IgnoreQueryFilters().AsNoTracking()
+            join w in db.Workspaces.IgnoreQueryFilters() on f.WorkspaceId equals w.Id
+            join u in db.Users.IgnoreQueryFilters() on f.UserId equals u.Id
+            where f.TokenHash == hash && f.RevokedAt == null && w.Status == WorkspaceStatus.Active && u.IsActive && u.WorkspaceId == f.WorkspaceId
+            select new FoundFeed(f, w.TimeZone, w.UpdatedAt)).FirstOrDefaultAsync(cancellationToken);
+        // The index found the row; the comparison that decides is constant-time, so timing says nothing about near misses.
+        if (found is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(found.Feed.TokenHash), Encoding.ASCII.GetBytes(hash)))
+            return null;
+        return found;
+    }
+
+    /// <summary>A version of everything the body depends on; equal ETags mean equal bytes.</summary>
+    private static string ETag(CalendarFeed feed, FoundFeed found, FeedQueries.Version v, DateTimeOffset from, DateTimeOffset to)
+    {
+        var parts = string.Join('|', feed.Id, feed.TokenGeneration, feed.SequenceOffset, feed.PrivacyPreset, feed.ShowPrivateLocations,
+            feed.KeepCancelledUntilStart, feed.Name, feed.UpdatedAt.UtcTicks, found.TimeZone, found.WorkspaceUpdatedAt.UtcTicks, from.UtcTicks,
+            to.UtcTicks, v.EventCount, v.RowCount, v.SequenceSum, v.LastChange?.UtcTicks,
+            v.LastDrop?.UtcTicks, v.ClientsChanged?.UtcTicks, v.ServicesChanged?.UtcTicks, v.LocationsChanged?.UtcTicks);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(parts));
+        return $"\"{Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_')}\"";
+    }
+
+    /// <summary>
+    /// The latest moment the body changed: any row, name or setting it shows, a cancelled appointment leaving at its
+    /// start, and the start of today (the window moves each day). Whole seconds, as HTTP dates are.
+    /// </summary>
+    private static DateTimeOffset LastModified(CalendarFeed feed, FoundFeed found, FeedQueries.Version v, DateTimeOffset now)
+    {
+        DateTimeOffset?[] candidates = [feed.UpdatedAt, found.WorkspaceUpdatedAt, v.LastChange, v.LastDrop, v.ClientsChanged,
+            v.ServicesChanged, v.LocationsChanged, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)];
+        var latest = candidates.Max()!.Value;
+        if (latest > now) latest = now;
+        return new DateTimeOffset(latest.UtcTicks - latest.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    }
+
+    /// <summary>RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since.</summary>
+    private static bool NotModified(HttpRequest request, EntityTagHeaderValue etag, DateTimeOffset lastModified)
+    {
+        var headers = request.GetTypedHeaders();
+        if (headers.IfNoneMatch is { Count: > 0 } tags)
+            return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false));
+        return headers.IfModifiedSince is { } since && lastModified <= since;
+    }
+
+    /// <summary>
+    /// "Google last fetched 3 h ago": one UPDATE at most once a minute per feed, not an entity save, so it neither
+    /// touches updated_at (part of the ETag) nor writes an audit row per poll.
+    /// </summary>
+    private static async Task RecordFetchAsync(PazPazDb db, CalendarFeed feed, DateTimeOffset now, string userAgent, CancellationToken cancellationToken)
+    {
+        if (feed.LastFetchedAt is { } last && now - last < FetchRecordedEvery && feed.LastFetchedUserAgent == NullIfEmpty(userAgent)) return;
+        var agent = NullIfEmpty(userAgent is { Length: > 512 } ? userAgent[..512] : userAgent);
+        var before = now - FetchRecordedEvery;
+        await db.CalendarFeeds.IgnoreQueryFilters()
+            .Where(f => f.Id == feed.Id && (f.LastFetchedAt == null || f.LastFetchedAt <= before || f.LastFetchedUserAgent != agent))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastFetchedAt, now).SetProperty(f => f.LastFetchedUserAgent, agent), cancellationToken);
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static IResult TooMany() => Results.StatusCode(StatusCodes.Status429TooManyRequests);
+}
