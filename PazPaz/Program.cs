@@ -6,6 +6,9 @@ using PazPaz.Notifications;
 using PazPaz.Operations;
 using PazPaz.Scheduling;
 
+// "worker" runs only the job server (no HTTP), for when the app is scaled out.
+if (args.FirstOrDefault() == "worker") return await NotificationsSetup.RunWorkerAsync(args[1..]);
+
 // "admin …" runs an operator command with the app's own configuration and services, then exits.
 var isAdminCommand = args.FirstOrDefault() == "admin";
 var builder = WebApplication.CreateBuilder(isAdminCommand ? [] : args);
@@ -38,7 +41,8 @@ builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email
 builder.Services.AddPazPazData(builder.Configuration);
 builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();
-builder.Services.AddScoped<EmailSender>();
+builder.Services.AddPazPazNotifications(builder.Configuration,
+    runServer: !isAdminCommand && builder.Configuration.GetSection("Jobs").Get<JobsOptions>()?.RunInWebApp != false);
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
@@ -51,6 +55,7 @@ if (isAdminCommand)
     return await AdminCommands.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 
 await app.Services.PrepareDatabaseAsync();
+app.Services.ScheduleNotificationJobs();
 
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 // The API answers problem details; pages answer the friendly error page. Neither shows a stack trace.
@@ -75,6 +80,7 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapPazPazApi();
+app.MapJobsDashboard();
 app.MapRazorPages();
 
 await app.RunAsync();
