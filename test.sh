@@ -18,6 +18,8 @@ rm -f "$RESULTS"/*.trx
 ensure_postgres fast
 ensure_frontend
 ensure_chromium
+ensure_smtp
+trap stop_smtp EXIT
 
 export PAZPAZ_TEST_PG="$PAZPAZ_PG"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
