@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/digests.sh: 10,000 users whose today's digest falls due in the same minute. Starts the job server alone
-# (PazPaz worker, Production) against a filled database and a local SMTP server (aiosmtpd, scripts/common.sh
-# ensure_smtp), and measures how long after that minute the last digest reached the SMTP server (target: 60 s).
+# (PazPaz worker, Production) against a filled database and a local SMTP sink (aiosmtpd with bench/smtp_sink.py),
+# and measures how long after that minute the last digest reached the SMTP server (target: 60 s).
 # Writes its section at the end of bench/RESULTS.md. Everything it starts, it stops. See bench/README.md.
 #
 # Settings (environment):
@@ -40,6 +40,7 @@ done
 [[ "$DB" =~ ^[a-z_][a-z0-9_]*$ ]] || die "bad database name '$DB'"
 
 WORKER_PID=""
+SINK_PID=""
 stop_all() {
   if [ -n "$WORKER_PID" ] && kill -0 "$WORKER_PID" 2>/dev/null; then
     kill "$WORKER_PID" 2>/dev/null || true
@@ -48,7 +49,8 @@ stop_all() {
     wait "$WORKER_PID" 2>/dev/null || true
   fi
   WORKER_PID=""
-  stop_smtp
+  if [ -n "$SINK_PID" ] && kill -0 "$SINK_PID" 2>/dev/null; then kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; fi
+  SINK_PID=""
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
@@ -72,7 +74,18 @@ log "building PazPaz (Release) from $APP_REV"
 dotnet publish "$WORK/src/PazPaz/PazPaz.csproj" -c Release -o "$APPDIR" --nologo -v q >"$OUT/build.log" 2>&1 \
   || { grep -E 'error' "$OUT/build.log" | sort -u | head -n 20 >&2 || true; die "the build failed (log: $OUT/build.log)"; }
 
-PAZPAZ_SMTP_DIR="$WORK/smtp" ensure_smtp || die "the SMTP server did not start"
+# The SMTP server: aiosmtpd with a handler that only counts (bench/smtp_sink.py), so the sink costs little CPU.
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || ensure_apt python3-aiosmtpd || die "could not install python3-aiosmtpd"
+SMTP_PORT="$(_pz_free_port)"
+RECEIVED_FILE="$WORK/received.txt"
+: >"$RECEIVED_FILE"
+PYTHONPATH="$BENCH" /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c smtp_sink.CountingSink "$RECEIVED_FILE" >"$OUT/smtp.log" 2>&1 &
+SINK_PID=$!
+for _ in $(seq 1 50); do
+  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 0.2).close()" 2>/dev/null && break
+  kill -0 "$SINK_PID" 2>/dev/null || { cat "$OUT/smtp.log" >&2; die "the SMTP sink exited"; }
+  sleep 0.2
+done
 
 KEYFILE="$WORK/encryption-key"
 [ -s "$KEYFILE" ] || head -c 32 /dev/urandom | base64 >"$KEYFILE"
@@ -80,12 +93,13 @@ APP_ENV=(
   ASPNETCORE_ENVIRONMENT=Production
   "ConnectionStrings__Default=$PAZPAZ_PG;Database=$DB"
   PazPaz__PublicBaseUrl=http://127.0.0.1:5099
-  "Smtp__Host=${PAZPAZ_TEST_SMTP%:*}"
-  "Smtp__Port=${PAZPAZ_TEST_SMTP##*:}"
+  Smtp__Host=127.0.0.1
+  "Smtp__Port=$SMTP_PORT"
   Encryption__CurrentKeyVersion=1
   "Encryption__Keys__1=$(cat "$KEYFILE")"
   Logging__LogLevel__Default=Warning
   Logging__LogLevel__PazPaz=Information
+  Logging__LogLevel__PazPaz.Notifications.DeliverySender=Debug
   DOTNET_NOLOGO=1
   DOTNET_CLI_TELEMETRY_OPTOUT=1
 )
@@ -108,17 +122,20 @@ log "starting the worker (PazPaz worker, no HTTP)"
 (cd "$APPDIR" && exec env "${APP_ENV[@]}" dotnet PazPaz.dll worker) >"$OUT/worker.log" 2>&1 &
 WORKER_PID=$!
 
-count() { find "$PAZPAZ_TEST_SMTP_DIR/new" -type f | wc -l; }
+count() { wc -l <"$RECEIVED_FILE"; }
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 while [ "$(date +%s)" -lt "$DUE" ]; do
   kill -0 "$WORKER_PID" 2>/dev/null || { tail -n 30 "$OUT/worker.log" >&2; die "the worker exited (log: $OUT/worker.log)"; }
   sleep 0.5
 done
 [ "$(count)" -eq 0 ] || die "e-mail arrived before the due minute"
 log "due minute reached; waiting for $USERS digests"
-CPU_BEFORE="$(awk '{print $14 + $15}' "/proc/$WORKER_PID/stat")"
+CPU_BEFORE="$(cpu_of "$WORKER_PID")"
+SINK_CPU_BEFORE="$(cpu_of "$SINK_PID")"
 while [ "$(count)" -lt "$USERS" ] && [ "$(date +%s)" -lt $((DUE + TIMEOUT)) ]; do sleep 0.2; done
 DONE_AT="$(date +%s.%N)"
-CPU_AFTER="$(awk '{print $14 + $15}' "/proc/$WORKER_PID/stat")"
+CPU_AFTER="$(cpu_of "$WORKER_PID")"
+SINK_CPU_AFTER="$(cpu_of "$SINK_PID")"
 sleep 5 # anything sent twice would show up now
 RECEIVED="$(count)"
 stop_all
@@ -130,9 +147,10 @@ read -r ROWS SENT FIRST LAST DUPLICATE_KEYS < <("${PSQL[@]}" -d "$DB" -At -F ' '
          round(extract(epoch FROM max(sent_at) - to_timestamp($DUE))::numeric, 1),
          count(*) - count(DISTINCT (user_id, kind, occasion_key))
   FROM notification_deliveries")
-RECIPIENTS="$(grep -h '^X-RcptTo:' "$PAZPAZ_TEST_SMTP_DIR"/new/* 2>/dev/null | sort -u | wc -l)"
+RECIPIENTS="$(sort -u "$RECEIVED_FILE" | wc -l)"
 WALL="$(printf '%.1f' "$(echo "$DONE_AT - $DUE" | bc -l)")"
 CPU_SECONDS="$(printf '%.1f' "$(echo "($CPU_AFTER - $CPU_BEFORE) / $(getconf CLK_TCK)" | bc -l)")"
+SINK_CPU_SECONDS="$(printf '%.1f' "$(echo "($SINK_CPU_AFTER - $SINK_CPU_BEFORE) / $(getconf CLK_TCK)" | bc -l)")"
 RATE="$(printf '%.0f' "$(echo "$SENT / ($LAST - $FIRST + 0.001)" | bc -l)")"
 VERDICT=fail
 if [ "$RECEIVED" -eq "$USERS" ] && [ "$RECIPIENTS" -eq "$USERS" ] && [ "$SENT" -eq "$USERS" ] \
@@ -145,7 +163,7 @@ SECTION="$(cat <<MD
 $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), shared with other
 engineers' builds and tests while measuring (load average before $LOAD_BEFORE, after $LOAD_AFTER); app $APP_REV.
 \`PazPaz worker\` (Production, job server only) against PostgreSQL $("${PSQL[@]}" -d postgres -Atc 'SHOW server_version') and
-aiosmtpd (Maildir, one file per message) on 127.0.0.1; $WORKSPACES practices × $PER_WORKSPACE users in four time zones,
+an SMTP sink on 127.0.0.1 (aiosmtpd with \`bench/smtp_sink.py\`: counts messages and recipients, keeps nothing); $WORKSPACES practices × $PER_WORKSPACE users in four time zones,
 $APPOINTMENTS appointments per practice listed in each digest; settings ${APP_ENV[*]//Encryption__Keys__1=*/Encryption__Keys__1=…}.
 
 | Figure | Value |
@@ -158,10 +176,10 @@ $APPOINTMENTS appointments per practice listed in each digest; settings ${APP_EN
 | **Last sent, after the due minute (target ≤ $TARGET s)** | **$LAST s — $VERDICT** |
 | Last message on disk at the SMTP server | $WALL s |
 | Sending rate (first to last) | $RATE e-mails/s |
-| Worker CPU from the due minute to the last message | $CPU_SECONDS s |
+| CPU from the due minute to the last message: worker / SMTP sink | $CPU_SECONDS s / $SINK_CPU_SECONDS s |
 
 The time includes Hangfire picking up the every-minute job (schedule polling every 5 s), planning all users, claiming
-$USERS rows in one insert, composing and sending over 4 reused SMTP connections in batches of 25.
+$USERS rows in one insert, composing and sending over ${Jobs__SendParallelism:-4} reused SMTP connections in batches of ${Jobs__SendBatchSize:-100}.
 <!-- digests:end -->
 MD
 )"

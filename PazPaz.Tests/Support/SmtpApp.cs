@@ -46,6 +46,8 @@ public sealed class SmtpApp : PazPazApp
         builder.UseSetting("Smtp:Host", SmtpHost);
         builder.UseSetting("Smtp:Port", SmtpPort.ToString());
         builder.UseSetting("Smtp:UseStartTls", "false");
+        // Small batches, so that even a handful of e-mails spreads over several connections and batches.
+        builder.UseSetting("Jobs:SendBatchSize", "5");
     }
 
     /// <summary>Every message the SMTP server received since the last <see cref="ClearReceived"/>, oldest first.</summary>

@@ -13,6 +13,7 @@ public sealed class DueEmails(PazPazDb db, ILogger<DueEmails> logger)
 {
     public async Task<int> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         // Jobs run outside any request: no workspace wall, every practice at once.
         var users = await (
             from u in db.Users.IgnoreQueryFilters()
@@ -66,7 +67,9 @@ public sealed class DueEmails(PazPazDb db, ILogger<DueEmails> logger)
         }
 
         var claimed = await InsertAsync(occasions, now, cancellationToken);
-        if (claimed > 0) logger.LogInformation("Claimed {Claimed} e-mails due at {Now:u} ({Seen} due occasions seen)", claimed, now, occasions.Count);
+        if (claimed > 0)
+            logger.LogInformation("Claimed {Claimed} e-mails due at {Now:u} ({Seen} due occasions seen, {Users} users planned) in {Elapsed:0} ms",
+                claimed, now, occasions.Count, users.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return claimed;
     }
 

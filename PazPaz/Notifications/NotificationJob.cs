@@ -18,9 +18,10 @@ public sealed class NotificationJob(DueEmails due, DeliverySender sender, PazPaz
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await due.ClaimAsync(now, cancellationToken);
         var sent = await sender.SendDueAsync(cancellationToken);
-        if (sent > 0) logger.LogInformation("Sent {Sent} e-mails", sent);
+        if (sent > 0) logger.LogInformation("Sent {Sent} e-mails in {Elapsed:0} ms", sent, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         // A worker that died mid-send leaves its row in Sending. Whether the server took the message is unknown, and
         // sending it again could make a duplicate, so it is left for an operator to look at rather than retried.

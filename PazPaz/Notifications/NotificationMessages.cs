@@ -33,6 +33,8 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
             .Where(a => appointmentIds.Contains(a.Id)).Include(a => a.Client).Include(a => a.Service).Include(a => a.Location)
             .AsNoTracking().ToDictionaryAsync(a => a.Id, cancellationToken);
 
+        await LoadDaysAsync(batch, workspaces, cancellationToken);
+
         var result = new Dictionary<Guid, Composed>();
         foreach (var delivery in batch)
         {
@@ -95,8 +97,7 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
     private async Task<List<Appointment>> DayAsync(Guid workspaceId, DateOnly day, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         if (days.TryGetValue((workspaceId, day), out var cached)) return cached;
-        var from = TimeZones.ToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
-        var to = TimeZones.ToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        var (from, to) = DayRange(day, zone);
         var list = await db.Appointments.IgnoreQueryFilters()
             .Where(a => a.WorkspaceId == workspaceId && a.DeletedAt == null && Listed.Contains(a.Status)
                         && a.ScheduledStart >= from && a.ScheduledStart < to)
@@ -104,6 +105,35 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
             .OrderBy(a => a.ScheduledStart).AsNoTracking().ToListAsync(cancellationToken);
         return days[(workspaceId, day)] = list;
     }
+
+    /// <summary>
+    /// Loads every practice-day the batch's digests and notes reminders need in one query (a minute's digests for many
+    /// practices would otherwise cost a query each).
+    /// </summary>
+    private async Task LoadDaysAsync(IReadOnlyList<NotificationDelivery> batch, Dictionary<Guid, Workspace> workspaces, CancellationToken cancellationToken)
+    {
+        var wanted = new Dictionary<(Guid, DateOnly), (DateTimeOffset From, DateTimeOffset To)>();
+        foreach (var d in batch)
+        {
+            if (d.Kind is not (NotificationKinds.TodayDigest or NotificationKinds.TomorrowDigest or NotificationKinds.NotesReminder)) continue;
+            if (!workspaces.TryGetValue(d.WorkspaceId, out var workspace)) continue;
+            var day = NotificationPlanner.DateOf(d.OccasionKey).AddDays(d.Kind == NotificationKinds.TomorrowDigest ? 1 : 0);
+            if (!days.ContainsKey((workspace.Id, day))) wanted[(workspace.Id, day)] = DayRange(day, TimeZones.Find(workspace.TimeZone));
+        }
+        if (wanted.Count == 0) return;
+        var ids = wanted.Keys.Select(k => k.Item1).Distinct().ToList();
+        var (from, to) = (wanted.Values.Min(r => r.From), wanted.Values.Max(r => r.To));
+        var loaded = await db.Appointments.IgnoreQueryFilters()
+            .Where(a => ids.Contains(a.WorkspaceId) && a.DeletedAt == null && Listed.Contains(a.Status)
+                        && a.ScheduledStart >= from && a.ScheduledStart < to)
+            .Include(a => a.Client).Include(a => a.Service).Include(a => a.Location)
+            .OrderBy(a => a.ScheduledStart).AsNoTracking().ToListAsync(cancellationToken);
+        foreach (var ((workspaceId, day), range) in wanted)
+            days[(workspaceId, day)] = loaded.Where(a => a.WorkspaceId == workspaceId && a.ScheduledStart >= range.From && a.ScheduledStart < range.To).ToList();
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) DayRange(DateOnly day, TimeZoneInfo zone) =>
+        (TimeZones.ToUtc(day.ToDateTime(TimeOnly.MinValue), zone), TimeZones.ToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone));
 
     private static bool Wants(UserNotificationSettings s, string kind) => s.EmailEnabled && kind switch
     {

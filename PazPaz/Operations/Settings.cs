@@ -49,5 +49,5 @@ public sealed class JobsOptions
     /// <summary>SMTP connections used at once to send the e-mails that fell due.</summary>
     public int SendParallelism { get; set; } = 4;
     /// <summary>E-mails taken per round trip to the database (each connection sends them one after another).</summary>
-    public int SendBatchSize { get; set; } = 25;
+    public int SendBatchSize { get; set; } = 100;
 }
