@@ -232,6 +232,10 @@ def write(results_path, meta_path, md_path):
             notes = old.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0].strip("\n")
     if not notes:
         notes = "_No notes yet: add the interpretation of this run here; run.sh keeps this section._"
+    # bench/digests.sh writes its own section at the end; keep it.
+    digests = ""
+    if os.path.exists(md_path) and "<!-- digests:begin" in old and "<!-- digests:end -->" in old:
+        digests = "<!-- digests:begin" + old.split("<!-- digests:begin", 1)[1].split("<!-- digests:end -->", 1)[0] + "<!-- digests:end -->"
 
     http = [r for r in rows if r["kind"] == "http"]
     sql = [r for r in rows if r["kind"] == "pgbench"]
@@ -389,6 +393,10 @@ def write(results_path, meta_path, md_path):
         w("```")
         w("")
         w("</details>")
+        w("")
+    if digests:
+        w("")
+        w(digests)
         w("")
     with open(md_path, "w", encoding="utf-8") as f:
         f.write("\n".join(L))
