@@ -296,7 +296,8 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             // The new appointment dialog after a 422 (field errors), with the client list open.
             await page.GetByRole(AriaRole.Link, new() { Name = "New appointment" }).ClickAsync();
             await Expect(Dialog(page).GetByRole(AriaRole.Heading, new() { Name = "New appointment" })).ToBeVisibleAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+            // The dialog opens at the next slot from now, which some times of day overlap a demo appointment ("Book anyway").
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Book (appointment|anyway)$") }).ClickAsync();
             await Expect(Dialog(page).Locator("#client_id-error")).ToHaveTextAsync("Choose a client, or add a new one.");
             await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Client" })).ToBeFocusedAsync();
             await page.Keyboard.TypeAsync("a");
