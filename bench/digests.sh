@@ -195,7 +195,7 @@ Notes from tuning (2026-11-26, same machine and load): with the SMTP server writ
 (aiosmtpd's Mailbox handler) the sink itself was the limit (77 e-mails/s, 141 s); with batches of 25 the database
 round trips (take, compose, save: ~26 s of each connection's ~57 s) made it 54–65 s; 8 connections instead of 4 were
 slower on two busy cores. Batches of 100, grouped by practice so one query loads every practice-day a batch lists,
-brought it to about 30 s.
+brought it to 22–32 s (load average 6–16 from the other engineers' work).
 <!-- digests:end -->
 MD
 )"
