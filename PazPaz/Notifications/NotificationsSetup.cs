@@ -41,10 +41,14 @@ public static class NotificationsSetup
         return services;
     }
 
-    /// <summary>Registers (or updates) the every-minute job; idempotent, so every process may call it at start.</summary>
-    public static void ScheduleNotificationJobs(this IServiceProvider services) =>
-        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<NotificationJob>(NotificationJob.RecurringId,
-            job => job.RunAsync(CancellationToken.None), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+    /// <summary>Registers (or updates) the recurring jobs; idempotent, so every process may call it at start.</summary>
+    public static void ScheduleNotificationJobs(this IServiceProvider services)
+    {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
+        jobs.AddOrUpdate<NotificationJob>(NotificationJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Minutely(), utc);
+        jobs.AddOrUpdate<NotificationJob>(NotificationJob.PurgeId, job => job.PurgeAsync(CancellationToken.None), Cron.Daily(3), utc);
+    }
 
     /// <summary>The Hangfire dashboard, for platform admins only (others get the sign-in page or 403).</summary>
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>
