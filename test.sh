@@ -19,6 +19,8 @@ ensure_postgres fast
 ensure_frontend
 ensure_chromium
 ensure_apt vdirsyncer python3-icalendar  # the feed's subscriber test and independent parser
+ensure_smtp
+trap stop_smtp EXIT
 
 export PAZPAZ_TEST_PG="$PAZPAZ_PG"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1

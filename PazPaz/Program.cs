@@ -8,6 +8,9 @@ using PazPaz.Notifications;
 using PazPaz.Operations;
 using PazPaz.Scheduling;
 
+// "worker" runs only the job server (no HTTP), for when the app is scaled out.
+if (args.FirstOrDefault() == "worker") return await NotificationsSetup.RunWorkerAsync(args[1..]);
+
 // "admin …" runs an operator command with the app's own configuration and services, then exits.
 var isAdminCommand = args.FirstOrDefault() == "admin";
 var builder = WebApplication.CreateBuilder(isAdminCommand ? [] : args);
@@ -42,7 +45,8 @@ builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();
 builder.Services.AddLiveUpdates();
 builder.Services.AddPazPazCalendar();
-builder.Services.AddScoped<EmailSender>();
+builder.Services.AddPazPazNotifications(builder.Configuration,
+    runServer: !isAdminCommand && builder.Configuration.GetSection("Jobs").Get<JobsOptions>()?.RunInWebApp != false);
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
@@ -55,6 +59,7 @@ if (isAdminCommand)
     return await AdminCommands.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 
 await app.Services.PrepareDatabaseAsync();
+app.Services.ScheduleNotificationJobs();
 
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 // The API answers problem details; pages answer the friendly error page. Neither shows a stack trace.
@@ -80,6 +85,7 @@ app.MapHealth();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapPazPazApi();
 app.MapCalendarFeed();
+app.MapJobsDashboard();
 app.MapRazorPages();
 
 await app.RunAsync();

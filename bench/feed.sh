@@ -5,8 +5,8 @@
 #   full   the whole calendar (200, the body built each time)       target p95 <= 50 ms
 #   304    If-None-Match with the current ETag (304, no body built)   target p95 <= 3 ms
 # each at 1 connection and at BENCH_CONNECTIONS, with the body cache off (PazPaz__FeedCacheMegabytes=0); then the full
-# feed again with the cache on, as deployed (an unchanged feed fetched without If-None-Match). Prints a Markdown section (also in bench/.work/feed/out/section.md)
-# for RESULTS.md. Everything it starts, it stops. See bench/README.md ("Calendar feed").
+# feed again with the cache on, as deployed (an unchanged feed fetched without If-None-Match). Writes its Markdown section into RESULTS.md
+# (also in bench/.work/feed/out/section.md). Everything it starts, it stops. See bench/README.md ("Calendar feed").
 #
 # Settings: BENCH_FEED_N=100 BENCH_FEED_EVENTS=1000 BENCH_DURATION=20 BENCH_WARMUP=10 BENCH_CONNECTIONS=8
 #           BENCH_THREADS=2 BENCH_PORT=5098 BENCH_FEED_DB=pazpaz_bench_feed BENCH_FEED_PRESET=client_full_name
@@ -183,6 +183,7 @@ print(f"| {label} | {data['rps']:.0f} | {data['p50_ms']:.2f} | {data['p95_ms']:.
 PY
 }
 {
+  echo "<!-- feed:begin (bench/feed.sh rewrites this section; run.sh keeps it) -->"
   echo "## Calendar feed (bench/feed.sh, $(date -u +%Y-%m-%d))"
   echo
   echo "\`GET /calendar/{token}.ics\` for practice #1 of $N (each with 1,000 appointments, ${N}k rows in \`appointments\`): a"
@@ -201,4 +202,19 @@ PY
   for c in 1 "$CONNECTIONS"; do
     row "Full feed (200) from the body cache, $c connection(s)" "${R[cached-$c]}" "$TARGET_FULL"
   done
+  echo "<!-- feed:end -->"
 } | tee "$OUT/section.md"
+
+# The section replaces the previous one in RESULTS.md (or is added before the digests section).
+python3 - "$BENCH/RESULTS.md" "$OUT/section.md" <<'PY'
+import re, sys
+path, section = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
+text = open(path).read() if __import__("os").path.exists(path) else ""
+if "<!-- feed:begin" in text:
+    text = re.sub(r'<!-- feed:begin.*?<!-- feed:end -->', lambda _: section, text, flags=re.S)
+elif "<!-- digests:begin" in text:
+    text = text.replace("<!-- digests:begin", section + "\n\n<!-- digests:begin", 1)
+else:
+    text = text.rstrip("\n") + "\n\n" + section + "\n"
+open(path, "w").write(text)
+PY

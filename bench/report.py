@@ -232,6 +232,13 @@ def write(results_path, meta_path, md_path):
             notes = old.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0].strip("\n")
     if not notes:
         notes = "_No notes yet: add the interpretation of this run here; run.sh keeps this section._"
+    # bench/feed.sh and bench/digests.sh have their own sections at the end; keep them.
+    kept = []
+    for name in ("feed", "digests"):
+        begin, end = f"<!-- {name}:begin", f"<!-- {name}:end -->"
+        if os.path.exists(md_path) and begin in old and end in old:
+            kept.append(begin + old.split(begin, 1)[1].split(end, 1)[0] + end)
+    kept_sections = "\n\n".join(kept)
 
     http = [r for r in rows if r["kind"] == "http"]
     sql = [r for r in rows if r["kind"] == "pgbench"]
@@ -389,6 +396,10 @@ def write(results_path, meta_path, md_path):
         w("```")
         w("")
         w("</details>")
+        w("")
+    if kept_sections:
+        w("")
+        w(kept_sections)
         w("")
     with open(md_path, "w", encoding="utf-8") as f:
         f.write("\n".join(L))

@@ -7,6 +7,10 @@
 #   ensure_database NAME     create database NAME in that cluster if missing
 #   ensure_frontend          npm ci when needed, then build PazPaz/wwwroot/css/app.css with Tailwind
 #   ensure_chromium          install Debian's chromium if /usr/bin/chromium is missing
+#   ensure_smtp              start a local SMTP server (Debian's python3-aiosmtpd) on 127.0.0.1:${PAZPAZ_SMTP_PORT:-a free port}
+#                            that keeps every message as a file; exports PAZPAZ_TEST_SMTP (host:port),
+#                            PAZPAZ_TEST_SMTP_DIR (a Maildir: one file per message in new/) and PAZPAZ_SMTP_PID.
+#   stop_smtp                stop the server ensure_smtp started (by its PID)
 #
 # Safe under `set -euo pipefail`; the functions return non-zero on failure instead of exiting,
 # so the file can also be sourced from an interactive shell.
@@ -308,4 +312,46 @@ ensure_frontend() {
 ensure_chromium() {
   [ -x /usr/bin/chromium ] && return 0
   ensure_apt chromium || return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# SMTP for the notification tests and the digest benchmark
+# ---------------------------------------------------------------------------------------------
+
+_pz_free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+ensure_smtp() {
+  # /usr/bin/python3 on purpose: a python3 earlier on PATH (pyenv) cannot see Debian's modules.
+  if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+    ensure_apt python3-aiosmtpd || return 1
+  fi
+  local dir="${PAZPAZ_SMTP_DIR:-$REPO/.data/smtp}" port="${PAZPAZ_SMTP_PORT:-}"
+  [ -n "$port" ] || port="$(_pz_free_port)" || return 1
+  rm -rf "$dir" && mkdir -p "$dir/new" "$dir/cur" "$dir/tmp" || return 1
+  # -n: do not switch to user nobody (we may be root). Mailbox: each message becomes a file in $dir/new.
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir" >"$dir.log" 2>&1 &
+  PAZPAZ_SMTP_PID=$!
+  local _
+  for _ in $(seq 1 50); do
+    if /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
+      export PAZPAZ_TEST_SMTP="127.0.0.1:$port" PAZPAZ_TEST_SMTP_DIR="$dir" PAZPAZ_SMTP_PID
+      _pz_log "SMTP test server on 127.0.0.1:$port (messages in $dir/new)"
+      return 0
+    fi
+    kill -0 "$PAZPAZ_SMTP_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$dir.log" >&2 || true
+  _pz_err "the SMTP test server did not start on 127.0.0.1:$port"
+  return 1
+}
+
+stop_smtp() {
+  if [ -n "${PAZPAZ_SMTP_PID:-}" ] && kill -0 "$PAZPAZ_SMTP_PID" 2>/dev/null; then
+    kill "$PAZPAZ_SMTP_PID" 2>/dev/null || true
+    wait "$PAZPAZ_SMTP_PID" 2>/dev/null || true
+  fi
+  PAZPAZ_SMTP_PID=""
 }

@@ -61,6 +61,9 @@ public sealed class AppServer : IAsyncLifetime
             ["PazPaz:PublicBaseUrl"] = BaseUrl,
             ["PazPaz:SeedDemo"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The journeys read the mailbox for sign-in links; e-mails sent at wall-clock times (the demo's reminders)
+            // would only make that racy. The jobs have their own tests in PazPaz.Tests/Notifications.
+            ["Jobs:RunInWebApp"] = "false",
         });
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         factory.StartServer(); // migrates and seeds before it returns

@@ -20,7 +20,7 @@ public sealed class AppCollection : ICollectionFixture<PazPazApp>
 /// The whole app over HTTP against one real PostgreSQL database: migrated once, emptied by Respawn before each test.
 /// The clock is a <see cref="FakeTimeProvider"/> so tests can move time.
 /// </summary>
-public sealed class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string BaseUrl = "http://localhost";
     private Respawner? respawner;
@@ -29,15 +29,19 @@ public sealed class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-mail-" + Guid.NewGuid().ToString("N"));
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
 
+    /// <summary>Each fixture class has its own database, so collections can run side by side.</summary>
+    protected virtual string DatabaseName => "pazpaz_test";
+
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestDatabase.CreateFreshAsync("pazpaz_test");
+        ConnectionString = await TestDatabase.CreateFreshAsync(DatabaseName);
         _ = Services; // starts the host, which applies the migrations once
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
+            // Only the app's tables: Hangfire's own schema ("hangfire") keeps its state, as no test relies on it being empty.
             SchemasToInclude = ["public"],
             // The audit trail refuses DELETE by design; tests look at their own rows only.
             TablesToIgnore = ["__ef_migrations_history", "audit_events", "data_protection_keys"],
@@ -66,6 +70,8 @@ public sealed class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("PazPaz:SignInRequestsPerIp", "1000");
         // Every test request comes from one address; the per-token limit stays at its default and is tested.
         builder.UseSetting("PazPaz:FeedRequestsPerIp", "100000");
+        // Tests drive the jobs themselves (resolved from DI, with the fake clock); no job server runs in the background.
+        builder.UseSetting("Jobs:RunInWebApp", "false");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

@@ -12,6 +12,8 @@ public sealed class CurrentUser
     public Guid? WorkspaceId { get; private set; }
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
+    /// <summary>True when the request came with an API token: an integration acted, not the person at the screen.</summary>
+    public bool ViaApi { get; private set; }
 
     public bool IsSignedIn => UserId is not null && WorkspaceId is not null;
 
@@ -25,7 +27,10 @@ public sealed class CurrentUser
     {
         if (Guid.TryParse(principal.FindFirstValue(PazPazClaims.UserId), out var userId) &&
             Guid.TryParse(principal.FindFirstValue(PazPazClaims.WorkspaceId), out var workspaceId))
+        {
             Set(userId, workspaceId);
+            ViaApi = principal.Identity?.AuthenticationType == ApiTokenAuthentication.SchemeName;
+        }
     }
 
     public Guid RequireWorkspaceId() => WorkspaceId ?? throw new InvalidOperationException("No workspace in this request.");

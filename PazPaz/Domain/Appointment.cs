@@ -25,6 +25,14 @@ public sealed class Appointment : IWorkspaceOwned
     public int Sequence { get; private set; }
     /// <summary>Soft delete, so that "undo" can bring the appointment back.</summary>
     public DateTimeOffset? DeletedAt { get; private set; }
+    /// <summary>
+    /// When the time was last set by a move, a restore or an undo; null means "as booked" (<see cref="CreatedAt"/>).
+    /// A reminder whose moment came before this is not sent: the appointment was booked or moved too late for it.
+    /// </summary>
+    public DateTimeOffset? TimeSetAt { get; private set; }
+
+    /// <summary>When the appointment got its current time and status, for the reminder's "too late" rule.</summary>
+    public DateTimeOffset TimeLastSetAt => TimeSetAt ?? CreatedAt;
 
     public Client? Client { get; private set; }
     public Service? Service { get; private set; }
@@ -68,6 +76,7 @@ public sealed class Appointment : IWorkspaceOwned
         var changed = visible || (edit.Notes.IsSet && edit.Notes.Value != Notes);
         if (!changed) return false;
 
+        if (start != ScheduledStart) TimeSetAt = now;
         ScheduledStart = start;
         ScheduledEnd = end;
         if (edit.ClientId is { } newClient) ClientId = newClient;
@@ -109,6 +118,7 @@ public sealed class Appointment : IWorkspaceOwned
     {
         if (WhyNot(Status, to, hasSessionNote) is { } reason) throw new DomainException(reason);
         if (to == Status) return false;
+        if (to == AppointmentStatus.Scheduled) TimeSetAt = now;
         Status = to;
         MarkEdited(now, visible: true);
         return true;
@@ -131,6 +141,7 @@ public sealed class Appointment : IWorkspaceOwned
     {
         if (DeletedAt is null) return;
         DeletedAt = null;
+        TimeSetAt = now;
         MarkEdited(now, visible: true);
     }
 

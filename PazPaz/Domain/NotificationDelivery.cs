@@ -2,12 +2,28 @@ namespace PazPaz.Domain;
 
 public enum DeliveryStatus { Pending, Sending, Sent, Failed, Skipped }
 
+/// <summary>The kinds of e-mail PazPaz sends on its own; each is one value of <see cref="NotificationDelivery.Kind"/>.</summary>
+public static class NotificationKinds
+{
+    public const string Reminder = "reminder";
+    public const string TodayDigest = "today_digest";
+    public const string TomorrowDigest = "tomorrow_digest";
+    public const string NotesReminder = "notes_reminder";
+    public const string Booked = "appointment_booked";
+    public const string Cancelled = "appointment_cancelled";
+    public const string Rescheduled = "appointment_rescheduled";
+    public const string Confirmed = "appointment_confirmed";
+}
+
 /// <summary>
 /// One e-mail that must go out exactly once. (UserId, Kind, OccasionKey) is unique: whoever inserts the row
 /// first owns the send; everyone else sees the row and does nothing.
 /// </summary>
 public sealed class NotificationDelivery : IWorkspaceOwned
 {
+    /// <summary>Retries wait 1, 2, 4 … minutes, never more than an hour; nothing is ever given up.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
+
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid WorkspaceId { get; private set; }
     public Guid UserId { get; private set; }
@@ -28,4 +44,54 @@ public sealed class NotificationDelivery : IWorkspaceOwned
 
     public static NotificationDelivery Claim(Guid workspaceId, Guid userId, string kind, string occasionKey, DateTimeOffset dueAt, Guid? appointmentId = null) =>
         new() { WorkspaceId = workspaceId, UserId = userId, Kind = kind, OccasionKey = occasionKey, DueAt = dueAt, AppointmentId = appointmentId };
+
+    /// <summary>
+    /// Taking a row for sending happens in SQL (<c>UPDATE … FOR UPDATE SKIP LOCKED</c>) so that two workers can never
+    /// take the same row; this is the same change for an entity already in hand.
+    /// </summary>
+    public void StartSending(DateTimeOffset now)
+    {
+        if (Status is not (DeliveryStatus.Pending or DeliveryStatus.Failed)) throw new InvalidOperationException($"A {Status} delivery cannot be sent.");
+        Status = DeliveryStatus.Sending;
+        Attempts++;
+        UpdatedAt = now;
+    }
+
+    public void MarkSent(DateTimeOffset now)
+    {
+        Status = DeliveryStatus.Sent;
+        SentAt = now;
+        NextAttemptAt = null;
+        LastError = null;
+    }
+
+    /// <summary>The mail server refused or could not be reached: try again later, waiting longer each time.</summary>
+    public void MarkFailed(string error, DateTimeOffset now)
+    {
+        Status = DeliveryStatus.Failed;
+        LastError = error.Length > 2000 ? error[..2000] : error;
+        NextAttemptAt = now + Backoff(Attempts);
+    }
+
+    /// <summary>Nothing to send after all (appointment cancelled, setting turned off, no notes missing).</summary>
+    public void Skip(string reason)
+    {
+        Status = DeliveryStatus.Skipped;
+        LastError = reason;
+        NextAttemptAt = null;
+    }
+
+    /// <summary>Hands back a row that was taken but not tried (the worker is stopping): it goes out on the next run.</summary>
+    public void Release()
+    {
+        if (Status != DeliveryStatus.Sending) return;
+        Status = Attempts > 1 ? DeliveryStatus.Failed : DeliveryStatus.Pending;
+        Attempts--;
+    }
+
+    public static TimeSpan Backoff(int attempts)
+    {
+        var minutes = Math.Pow(2, Math.Clamp(attempts - 1, 0, 10));
+        return TimeSpan.FromMinutes(Math.Min(minutes, MaxBackoff.TotalMinutes));
+    }
 }

@@ -42,3 +42,18 @@ public sealed class EncryptionOptions
     public int CurrentKeyVersion { get; set; } = 1;
     public Dictionary<string, string> Keys { get; set; } = [];
 }
+
+/// <summary>The "Jobs" section: the Hangfire job server and the e-mail notifications it drives.</summary>
+public sealed class JobsOptions
+{
+    /// <summary>Run the job server inside the web app (default). Turn off when separate <c>worker</c> processes run it.</summary>
+    public bool RunInWebApp { get; set; } = true;
+    /// <summary>Hangfire worker threads per process.</summary>
+    public int WorkerCount { get; set; } = 2;
+    /// <summary>How often the job server looks for recurring and scheduled jobs.</summary>
+    public int PollingSeconds { get; set; } = 5;
+    /// <summary>SMTP connections used at once to send the e-mails that fell due.</summary>
+    public int SendParallelism { get; set; } = 4;
+    /// <summary>E-mails taken per round trip to the database (each connection sends them one after another).</summary>
+    public int SendBatchSize { get; set; } = 100;
+}

@@ -3,6 +3,7 @@ using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Notifications;
 
 namespace PazPaz.Scheduling;
 
@@ -26,7 +27,7 @@ public enum SessionNoteAction { Keep, Delete }
 /// transaction-scoped advisory lock first, so "check for conflicts, then save" is atomic: two concurrent bookings
 /// of one free slot cannot both succeed without confirmation.
 /// </summary>
-public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser current, AuditLog audit, TimeProvider clock)
+public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser current, AuditLog audit, TimeProvider clock, AppointmentEvents events)
 {
     public async Task<BookingResult> BookAsync(NewAppointment input, bool allowConflict, CancellationToken cancellationToken = default)
     {
@@ -51,6 +52,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
                 return new BookingResult.Conflicted(found);
             db.Appointments.Add(appointment);
             await db.SaveChangesAsync(cancellationToken);
+            await events.RecordAsync(appointment, NotificationKinds.Booked, cancellationToken);
             return new BookingResult.Saved(appointment);
         }, cancellationToken);
     }
@@ -85,6 +87,8 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
                 return new BookingResult.Conflicted(found);
             }
             await db.SaveChangesAsync(cancellationToken);
+            if (appointment.ScheduledStart != oldStart && appointment.Status == AppointmentStatus.Scheduled)
+                await events.RecordAsync(appointment, NotificationKinds.Rescheduled, cancellationToken);
             return new BookingResult.Saved(appointment);
         }, cancellationToken);
     }
@@ -103,8 +107,10 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
             if (takesSlotBack && !allowConflict &&
                 await conflicts.FindAsync(appointment.ScheduledStart, appointment.ScheduledEnd, appointment.Id, cancellationToken) is { Count: > 0 } found)
                 return new BookingResult.Conflicted(found);
+            var from = appointment.Status;
             appointment.ChangeStatus(status, hasNote, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
+            if (AppointmentEvents.KindFor(from, status) is { } kind) await events.RecordAsync(appointment, kind, cancellationToken);
             return new BookingResult.Saved(appointment);
         }, cancellationToken);
     }
@@ -124,8 +130,10 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
             if (notes == SessionNoteAction.Delete) note.Delete(reason, now);
             else note.UnlinkFromAppointment();
         }
+        var wasScheduled = !appointment.IsDeleted && appointment.Status == AppointmentStatus.Scheduled;
         appointment.Delete(now);
         await db.SaveChangesAsync(cancellationToken);
+        if (wasScheduled) await events.RecordAsync(appointment, NotificationKinds.Cancelled, cancellationToken);
         await audit.RecordAsync(AuditAction.Delete, nameof(Appointment), appointment.Id, appointment.WorkspaceId, current.UserId,
             new { reason, session_note_action = notes == SessionNoteAction.Delete ? "delete" : "keep", session_notes = linked.Count }, cancellationToken);
         return new BookingResult.Saved(appointment);
@@ -144,6 +152,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
                 return new BookingResult.Conflicted(found);
             appointment.Undelete(clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
+            if (appointment.Status == AppointmentStatus.Scheduled) await events.RecordAsync(appointment, NotificationKinds.Booked, cancellationToken);
             return new BookingResult.Saved(appointment);
         }, cancellationToken);
     }

@@ -25,6 +25,9 @@ public sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appointm
         b.HasIndex(a => new { a.WorkspaceId, a.ClientId, a.ScheduledStart }).HasDatabaseName("ix_appointments_workspace_client_time");
         b.HasIndex(a => new { a.WorkspaceId, a.Status }).HasDatabaseName("ix_appointments_workspace_status");
         b.HasIndex(a => new { a.WorkspaceId, a.UpdatedAt }).HasDatabaseName("ix_appointments_workspace_updated");
+        // The reminder job's scan: appointments still to come across all practices, by start.
+        b.HasIndex(a => a.ScheduledStart).HasDatabaseName("ix_appointments_upcoming_reminders")
+            .HasFilter("status = 'scheduled' AND deleted_at IS NULL");
         b.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(a => a.Client).WithMany().HasForeignKey(a => a.ClientId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(a => a.Service).WithMany().HasForeignKey(a => a.ServiceId).OnDelete(DeleteBehavior.SetNull);

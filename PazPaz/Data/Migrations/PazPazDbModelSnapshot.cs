@@ -180,6 +180,10 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset?>("TimeSetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time_set_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -196,6 +200,10 @@ namespace PazPaz.Data.Migrations
 
                     b.HasIndex("LocationId")
                         .HasDatabaseName("ix_appointments_location_id");
+
+                    b.HasIndex("ScheduledStart")
+                        .HasDatabaseName("ix_appointments_upcoming_reminders")
+                        .HasFilter("status = 'scheduled' AND deleted_at IS NULL");
 
                     b.HasIndex("ServiceId")
                         .HasDatabaseName("ix_appointments_service_id");

@@ -1,0 +1,98 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using PazPaz.Data;
+using PazPaz.Operations;
+
+namespace PazPaz.Notifications;
+
+public static class NotificationsSetup
+{
+    public const string DashboardPath = "/admin/jobs";
+
+    /// <summary>
+    /// E-mail and the jobs that send it. Hangfire keeps its state in the app's database (schema "hangfire"); the job
+    /// server runs when <paramref name="runServer"/> is true: in the web app unless Jobs:RunInWebApp is false, and
+    /// always in the <c>worker</c> process.
+    /// </summary>
+    public static IServiceCollection AddPazPazNotifications(this IServiceCollection services, IConfiguration configuration, bool runServer)
+    {
+        var jobs = configuration.GetSection("Jobs").Get<JobsOptions>() ?? new JobsOptions();
+        services.Configure<JobsOptions>(configuration.GetSection("Jobs"));
+        services.AddScoped<EmailSender>();
+        services.AddScoped<AppointmentEvents>();
+        services.AddScoped<DueEmails>();
+        services.AddScoped<NotificationMessages>();
+        services.AddScoped<NotificationJob>();
+        services.AddSingleton<DeliverySender>();
+
+        var polling = TimeSpan.FromSeconds(Math.Max(1, jobs.PollingSeconds));
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString("Default")),
+                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = polling }));
+        if (runServer)
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = Math.Max(1, jobs.WorkerCount);
+                o.SchedulePollingInterval = polling;
+            });
+        return services;
+    }
+
+    /// <summary>Registers (or updates) the recurring jobs; idempotent, so every process may call it at start.</summary>
+    public static void ScheduleNotificationJobs(this IServiceProvider services)
+    {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
+        jobs.AddOrUpdate<NotificationJob>(NotificationJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Minutely(), utc);
+        jobs.AddOrUpdate<NotificationJob>(NotificationJob.PurgeId, job => job.PurgeAsync(CancellationToken.None), Cron.Daily(3), utc);
+    }
+
+    /// <summary>The Hangfire dashboard, for platform admins only (others get the sign-in page or 403).</summary>
+    public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapHangfireDashboardWithAuthorizationPolicy("PlatformAdmin", DashboardPath,
+            new DashboardOptions { DashboardTitle = "PazPaz jobs", AppPath = "/", DisplayStorageConnectionString = false });
+
+    /// <summary>
+    /// <c>PazPaz worker</c>: the job server alone, no HTTP, for when the app is scaled out and the web processes run
+    /// with Jobs:RunInWebApp=false. Same settings (appsettings, environment variables) and the same services the jobs use.
+    /// </summary>
+    public static async Task<int> RunWorkerAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            // Deployments set ASPNETCORE_ENVIRONMENT for the web app; the worker reads the same appsettings.{env}.json.
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"),
+        });
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
+        var problems = StartupCheck.Problems(builder.Configuration);
+        if (problems.Count > 0)
+        {
+            Console.Error.WriteLine("PazPaz worker cannot start; fix these settings:");
+            foreach (var problem in problems) Console.Error.WriteLine($"  - {problem}");
+            return 1;
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<PazPazOptions>(builder.Configuration.GetSection("PazPaz"));
+        builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
+        builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
+        builder.Services.AddScoped<Auth.CurrentUser>(); // stays empty: jobs see every practice
+        builder.Services.AddPazPazData(builder.Configuration);
+        builder.Services.AddPazPazNotifications(builder.Configuration, runServer: true);
+
+        using var host = builder.Build();
+        await host.Services.PrepareDatabaseAsync();
+        host.Services.ScheduleNotificationJobs();
+        host.Services.GetRequiredService<ILogger<NotificationJob>>().LogInformation("PazPaz worker started: running jobs, no HTTP");
+        await host.RunAsync();
+        return 0;
+    }
+}
