@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MimeKit;
 using PazPaz.Domain;
+using PazPaz.Notifications;
 using PazPaz.Tests.Support;
 
 namespace PazPaz.Tests.Notifications;
 
-/// <summary>Exactly once under failure: the mail server down, two job servers at once.</summary>
+/// <summary>Exactly once under failure: the mail server down, two job servers at once, a worker that stops or dies mid-batch.</summary>
 public sealed class DeliveryFaultTests(SmtpApp app) : SmtpTest(app)
 {
     /// <summary>A practice of <paramref name="users"/> people whose today's digest falls due two minutes from now.</summary>
@@ -92,5 +95,140 @@ public sealed class DeliveryFaultTests(SmtpApp app) : SmtpTest(app)
         var rows = await DeliveriesAsync();
         Assert.Equal(40, rows.Count);
         Assert.All(rows, d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
+    }
+
+    /// <summary>Claims what fell due now, as the minute job does before sending.</summary>
+    private async Task ClaimAsync()
+    {
+        using var scope = App.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DueEmails>().ClaimAsync(App.Clock.GetUtcNow());
+    }
+
+    /// <summary>What a worker does first, taking a batch of <paramref name="size"/>, then it dies before sending any.</summary>
+    private Task<List<NotificationDelivery>> TakeAndDieAsync(int size) =>
+        App.WithDbAsync(db => DeliverySender.TakeAsync(db, App.Clock.GetUtcNow(), size));
+
+    [Fact]
+    public async Task A_worker_that_dies_after_taking_a_batch_leaves_it_to_the_next_run_once_the_lease_ends()
+    {
+        var (_, dueAt) = await DigestsDueSoonAsync(users: 8);
+        App.Clock.SetUtcNow(dueAt);
+        await ClaimAsync();
+        var taken = await TakeAndDieAsync(size: 5);
+        Assert.Equal(5, taken.Count);
+
+        // The rest goes out at once; the dead worker's batch waits for its lease to end, untried.
+        await App.RunMinuteJobAsync();
+        Assert.Equal(3, App.Received().Count);
+        var held = (await DeliveriesAsync()).Where(d => taken.Any(t => t.Id == d.Id)).ToList();
+        Assert.All(held, d => Assert.Equal((DeliveryStatus.Pending, 0, dueAt + DeliverySender.Lease), (d.Status, d.Attempts, d.NextAttemptAt)));
+
+        App.Clock.Advance(DeliverySender.Lease - TimeSpan.FromMinutes(1));
+        await App.RunMinuteJobAsync();
+        Assert.Equal(3, App.Received().Count);
+
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await App.RunMinuteJobAsync();
+        App.Clock.Advance(TimeSpan.FromMinutes(10));
+        await App.RunMinuteJobAsync();
+
+        var received = App.Received();
+        Assert.Equal(8, received.Count);
+        Assert.Equal(8, received.Select(To).Distinct().Count());
+        Assert.All(await DeliveriesAsync(), d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
+    }
+
+    [Fact]
+    public async Task A_worker_stopped_mid_batch_hands_back_what_it_did_not_start_and_the_next_run_sends_it_at_once()
+    {
+        var (_, dueAt) = await DigestsDueSoonAsync(users: 12);
+        App.Clock.SetUtcNow(dueAt);
+        await ClaimAsync();
+        using var stop = new CancellationTokenSource();
+        // The worker is told to stop the moment the mail server has taken the first message.
+        var logs = new LogCollector(text => { if (text.Contains(" sent through ", StringComparison.Ordinal)) _ = stop.CancelAsync(); });
+        await using var stopping = App.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs).AddFilter<LogCollector>("PazPaz", LogLevel.Debug)));
+
+        try
+        {
+            await stopping.Services.GetRequiredService<DeliverySender>().SendDueAsync(stop.Token);
+        }
+        catch (OperationCanceledException) { }
+
+        var first = App.Received().Count;
+        Assert.InRange(first, 1, 11);
+        var rows = await DeliveriesAsync();
+        Assert.Equal(first, rows.Count(d => d.Status == DeliveryStatus.Sent));
+        // Nothing was left halfway, and what was not started is free again, with no attempt counted.
+        Assert.All(rows.Where(d => d.Status != DeliveryStatus.Sent), d => Assert.Equal((DeliveryStatus.Pending, 0, (DateTimeOffset?)null), (d.Status, d.Attempts, d.NextAttemptAt)));
+
+        await App.RunMinuteJobAsync();
+
+        var received = App.Received();
+        Assert.Equal(12, received.Count);
+        Assert.Equal(12, received.Select(To).Distinct().Count());
+        Assert.All(await DeliveriesAsync(), d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
+    }
+
+    [Fact]
+    public async Task A_message_left_sending_by_a_worker_that_died_is_never_sent_again_and_every_run_reports_it()
+    {
+        var (_, dueAt) = await DigestsDueSoonAsync(users: 3);
+        App.Clock.SetUtcNow(dueAt);
+        await ClaimAsync();
+        // The worker took all three and had just marked the first Sending when it died.
+        var taken = await TakeAndDieAsync(size: 5);
+        var inDoubt = taken[0].Id;
+        await App.WithDbAsync(async db =>
+        {
+            var row = await db.NotificationDeliveries.IgnoreWall().SingleAsync(d => d.Id == inDoubt);
+            row.StartSending(App.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var logs = new LogCollector();
+        await using var reporting = App.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+
+        App.Clock.Advance(DeliverySender.Lease);
+        await App.RunMinuteJobAsync(reporting);
+        Assert.Equal(2, App.Received().Count);
+        Assert.DoesNotContain(logs.Warnings, w => w.Contains("have been Sending", StringComparison.Ordinal));
+
+        App.Clock.Advance(NotificationJob.InDoubtAfter);
+        await App.RunMinuteJobAsync(reporting);
+        Assert.Contains(logs.Warnings, w => w.StartsWith("1 e-mails have been Sending for over 15 minutes", StringComparison.Ordinal));
+        using (var scope = App.Services.CreateScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<NotificationJob>().CountInDoubtAsync(App.Clock.GetUtcNow()));
+
+        App.Clock.Advance(TimeSpan.FromHours(2));
+        await App.RunMinuteJobAsync(reporting);
+        Assert.Equal(2, App.Received().Count);
+        var rows = await DeliveriesAsync();
+        Assert.Equal((DeliveryStatus.Sending, 1), rows.Where(d => d.Id == inDoubt).Select(d => (d.Status, d.Attempts)).Single());
+        Assert.All(rows.Where(d => d.Id != inDoubt), d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
+    }
+
+    /// <summary>Keeps the host's log lines (and may act on each as it is written).</summary>
+    private sealed class LogCollector(Action<string>? onLog = null) : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Text)> lines = new();
+        private readonly Action<string>? onLog = onLog;
+
+        public IEnumerable<string> Warnings => lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Text);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+        public void Dispose() { }
+
+        private sealed class Logger(LogCollector owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var text = formatter(state, exception);
+                owner.lines.Enqueue((logLevel, text));
+                owner.onLog?.Invoke(text);
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class NotificationPurgeTests(PazPazApp app) : AppTest(app)
         var practice = await App.PracticeAsync();
         var (w, u) = (practice.Workspace.Id, practice.Owner.Id);
         await AddAsync(w, u, "date:old-sent", d => { d.StartSending(App.Clock.GetUtcNow()); d.MarkSent(App.Clock.GetUtcNow()); });
-        await AddAsync(w, u, "date:old-skipped", d => d.Skip("Nothing to say."));
+        await AddAsync(w, u, "date:old-skipped", d => d.Skip("Nothing to say.", App.Clock.GetUtcNow()));
         await AddAsync(w, u, "date:old-failed", d => { d.StartSending(App.Clock.GetUtcNow()); d.MarkFailed("down", App.Clock.GetUtcNow()); });
         await AddAsync(w, u, "date:old-pending", _ => { });
         App.Clock.Advance(NotificationJob.KeepFor + TimeSpan.FromDays(1));

@@ -34,6 +34,10 @@ public sealed class NotificationDelivery : IWorkspaceOwned
     public DeliveryStatus Status { get; private set; } = DeliveryStatus.Pending;
     public int Attempts { get; private set; }
     public DateTimeOffset DueAt { get; private set; }
+    /// <summary>
+    /// Not before then: the wait after a failure, or the end of a worker's lease on a Pending or Failed row it took
+    /// (rows are due when this, or else <see cref="DueAt"/>, has come).
+    /// </summary>
     public DateTimeOffset? NextAttemptAt { get; private set; }
     public DateTimeOffset? SentAt { get; private set; }
     public string? LastError { get; private set; }
@@ -46,47 +50,62 @@ public sealed class NotificationDelivery : IWorkspaceOwned
         new() { WorkspaceId = workspaceId, UserId = userId, Kind = kind, OccasionKey = occasionKey, DueAt = dueAt, AppointmentId = appointmentId };
 
     /// <summary>
-    /// Taking a row for sending happens in SQL (<c>UPDATE … FOR UPDATE SKIP LOCKED</c>) so that two workers can never
-    /// take the same row; this is the same change for an entity already in hand.
+    /// The message is about to be handed to the mail server. From here until <see cref="MarkSent"/> or
+    /// <see cref="MarkFailed"/> the row is in doubt: a worker that dies in between leaves it Sending, and since the
+    /// message may have gone it is never sent again on its own.
     /// </summary>
     public void StartSending(DateTimeOffset now)
     {
         if (Status is not (DeliveryStatus.Pending or DeliveryStatus.Failed)) throw new InvalidOperationException($"A {Status} delivery cannot be sent.");
         Status = DeliveryStatus.Sending;
         Attempts++;
+        NextAttemptAt = null;
         UpdatedAt = now;
     }
 
     public void MarkSent(DateTimeOffset now)
     {
+        if (Status != DeliveryStatus.Sending) throw new InvalidOperationException($"A {Status} delivery was not being sent.");
         Status = DeliveryStatus.Sent;
         SentAt = now;
         NextAttemptAt = null;
         LastError = null;
+        UpdatedAt = now;
     }
 
-    /// <summary>The mail server refused or could not be reached: try again later, waiting longer each time.</summary>
+    /// <summary>
+    /// The mail server refused or could not be reached: try again later, waiting longer each time. A message not even
+    /// tried because the server was just found down counts as a failed attempt too, so its wait grows alike.
+    /// </summary>
     public void MarkFailed(string error, DateTimeOffset now)
     {
+        if (Status is DeliveryStatus.Pending or DeliveryStatus.Failed) Attempts++;
+        else if (Status != DeliveryStatus.Sending) throw new InvalidOperationException($"A {Status} delivery cannot fail.");
         Status = DeliveryStatus.Failed;
         LastError = error.Length > 2000 ? error[..2000] : error;
         NextAttemptAt = now + Backoff(Attempts);
+        UpdatedAt = now;
     }
 
     /// <summary>Nothing to send after all (appointment cancelled, setting turned off, no notes missing).</summary>
-    public void Skip(string reason)
+    public void Skip(string reason, DateTimeOffset now)
     {
+        if (Status is not (DeliveryStatus.Pending or DeliveryStatus.Failed)) throw new InvalidOperationException($"A {Status} delivery cannot be skipped.");
         Status = DeliveryStatus.Skipped;
         LastError = reason;
         NextAttemptAt = null;
+        UpdatedAt = now;
     }
 
-    /// <summary>Hands back a row that was taken but not tried (the worker is stopping): it goes out on the next run.</summary>
-    public void Release()
+    /// <summary>
+    /// Hands back a row that was taken (leased: <see cref="NextAttemptAt"/> set to the end of the lease) but not tried,
+    /// because the worker is stopping: any worker may take it again at once.
+    /// </summary>
+    public void Release(DateTimeOffset now)
     {
-        if (Status != DeliveryStatus.Sending) return;
-        Status = Attempts > 1 ? DeliveryStatus.Failed : DeliveryStatus.Pending;
-        Attempts--;
+        if (Status is not (DeliveryStatus.Pending or DeliveryStatus.Failed)) return;
+        NextAttemptAt = null;
+        UpdatedAt = now;
     }
 
     public static TimeSpan Backoff(int attempts)

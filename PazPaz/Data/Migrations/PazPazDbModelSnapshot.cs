@@ -719,12 +719,12 @@ namespace PazPaz.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_notification_deliveries");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_notification_deliveries_sending_since")
+                        .HasFilter("status = 'sending'");
+
                     b.HasIndex("WorkspaceId")
                         .HasDatabaseName("ix_notification_deliveries_workspace_id");
-
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_notification_deliveries_status_next_attempt_at")
-                        .HasFilter("status IN ('pending', 'failed')");
 
                     b.HasIndex("UserId", "Kind", "OccasionKey")
                         .IsUnique()
