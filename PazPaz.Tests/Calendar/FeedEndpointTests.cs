@@ -271,4 +271,33 @@ public sealed class FeedEndpointTests(PazPazApp app) : AppTest(app)
 
         Assert.Equal("Noa Levi-Cohen", Parsed.Events(await FeedAsync(s.FeedPath)).Single().Summary);
     }
+
+    [Fact]
+    public async Task Head_answers_the_status_and_headers_of_get_without_a_body()
+    {
+        var s = await SetUpAsync();
+        await BookAsync(s.Api, s.Client.Id, Tomorrow());
+
+        var head = await App.Browser().SendAsync(new HttpRequestMessage(HttpMethod.Head, s.FeedPath));
+        var get = await App.Browser().GetAsync(s.FeedPath);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (head.StatusCode, get.StatusCode));
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(get.Content.Headers.LastModified, head.Content.Headers.LastModified);
+        Assert.Equal("text/calendar; charset=utf-8", head.Content.Headers.ContentType?.ToString());
+        Assert.Equal((await get.Content.ReadAsByteArrayAsync()).Length, head.Content.Headers.ContentLength);
+        Assert.Equal(get.Headers.CacheControl, head.Headers.CacheControl);
+        Assert.Equal("no-referrer", head.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("noindex", head.Headers.GetValues("X-Robots-Tag").Single());
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Head, s.FeedPath);
+        conditional.Headers.IfNoneMatch.Add(get.Headers.ETag!);
+        var notModified = await App.Browser().SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(get.Headers.ETag, notModified.Headers.ETag);
+
+        var unknown = await App.Browser().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/calendar/" + new string('A', 43) + ".ics"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
 }

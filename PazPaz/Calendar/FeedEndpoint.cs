@@ -27,8 +27,9 @@ public static class FeedEndpoint
         return services;
     }
 
+    /// <summary>GET, and HEAD (some calendar apps probe with it) answered with the same status and headers and no body.</summary>
     public static void MapCalendarFeed(this IEndpointRouteBuilder app) =>
-        app.MapGet("/calendar/{token}.ics", GetAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapMethods("/calendar/{token}.ics", [HttpMethods.Get, HttpMethods.Head], GetAsync).AllowAnonymous().ExcludeFromDescription();
 
     private sealed record FoundFeed(CalendarFeed Feed, string TimeZone, DateTimeOffset WorkspaceUpdatedAt);
 
@@ -58,14 +59,21 @@ public static class FeedEndpoint
         response.Headers.ETag = etag.ToString();
         response.Headers.LastModified = HeaderUtilities.FormatDate(lastModified);
         if (NotModified(http.Request, etag, lastModified)) return Results.StatusCode(StatusCodes.Status304NotModified);
-        if (bodies.Find(feed.Id, etag.Tag.Value!) is { } kept) return Results.Bytes(kept, ContentType);
 
-        var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
-            .ForFeed(feed.WorkspaceId, from, to)
-            .ToListAsync(cancellationToken);
-        var body = Encoding.UTF8.GetBytes(FeedWriter.Write(Options(feed, found.TimeZone, options.Value.PublicBaseUrl), rows, now));
-        bodies.Keep(feed.Id, etag.Tag.Value!, body);
-        return Results.Bytes(body, ContentType);
+        var body = bodies.Find(feed.Id, etag.Tag.Value!);
+        if (body is null)
+        {
+            var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
+                .ForFeed(feed.WorkspaceId, from, to)
+                .ToListAsync(cancellationToken);
+            body = Encoding.UTF8.GetBytes(FeedWriter.Write(Options(feed, found.TimeZone, options.Value.PublicBaseUrl), rows, now));
+            bodies.Keep(feed.Id, etag.Tag.Value!, body);
+        }
+        if (!HttpMethods.IsHead(http.Request.Method)) return Results.Bytes(body, ContentType);
+        // The body is built (and kept for the GET that usually follows) so Content-Length is the GET's too.
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        return Results.Empty;
     }
 
     public static FeedOptions Options(CalendarFeed feed, string timeZone, string publicBaseUrl) =>
