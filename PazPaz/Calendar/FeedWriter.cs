@@ -48,6 +48,8 @@ public static class FeedWriter
 {
     public const string ProductId = "-//PazPaz//Calendar//EN";
     private const int MaxLineOctets = 75;
+    private static readonly SearchValues<char> PlainAscii =
+        SearchValues.Create(Enumerable.Range(' ', 0x7f - ' ').Select(c => (char)c).Where(c => c is not ('\\' or ';' or ',')).ToArray());
 
     /// <summary>The events the feed holds at <paramref name="now"/>: cancelled ones until they start (if the feed keeps them), in start order.</summary>
     public static List<FeedEvent> Events(FeedOptions options, IEnumerable<FeedAppointment> appointments, DateTimeOffset now) =>
@@ -220,6 +222,20 @@ public static class FeedWriter
         var octets = at;
         for (var i = 0; i < value.Length; i++)
         {
+            // Most of a calendar is printable ASCII that needs no escape: copied in runs, folded every 75 octets.
+            var run = value[i..].IndexOfAnyExcept(PlainAscii);
+            if (run < 0) run = value.Length - i;
+            while (run > 0)
+            {
+                if (octets >= MaxLineOctets) Fold(span, ref at, ref octets);
+                var n = Math.Min(run, MaxLineOctets - octets);
+                System.Text.Ascii.FromUtf16(value.Slice(i, n), span[at..], out _);
+                at += n;
+                octets += n;
+                i += n;
+                run -= n;
+            }
+            if (i == value.Length) break;
             var ch = value[i];
             if (escape)
             {
