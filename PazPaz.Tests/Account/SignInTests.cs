@@ -102,7 +102,8 @@ public sealed class SignInTests(PazPazApp app) : AppTest(app)
         await App.WithDbAsync(async db =>
         {
             (await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Id == suspended.Workspace.Id)).Suspend();
-            (await db.Users.IgnoreQueryFilters().SingleAsync(u => u.Id == inactive.Owner.Id)).Deactivate();
+            var gone = await db.Users.IgnoreQueryFilters().SingleAsync(u => u.Id == inactive.Owner.Id);
+            gone.Deactivate(await db.CalendarFeeds.IgnoreQueryFilters().LiveOf(gone).ToListAsync(), App.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         });
 

@@ -271,4 +271,74 @@ public sealed class FeedEndpointTests(PazPazApp app) : AppTest(app)
 
         Assert.Equal("Noa Levi-Cohen", Parsed.Events(await FeedAsync(s.FeedPath)).Single().Summary);
     }
+
+    [Fact]
+    public async Task Head_answers_the_status_and_headers_of_get_without_a_body()
+    {
+        var s = await SetUpAsync();
+        await BookAsync(s.Api, s.Client.Id, Tomorrow());
+
+        var head = await App.Browser().SendAsync(new HttpRequestMessage(HttpMethod.Head, s.FeedPath));
+        var get = await App.Browser().GetAsync(s.FeedPath);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (head.StatusCode, get.StatusCode));
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(get.Content.Headers.LastModified, head.Content.Headers.LastModified);
+        Assert.Equal("text/calendar; charset=utf-8", head.Content.Headers.ContentType?.ToString());
+        Assert.Equal((await get.Content.ReadAsByteArrayAsync()).Length, head.Content.Headers.ContentLength);
+        Assert.Equal(get.Headers.CacheControl, head.Headers.CacheControl);
+        Assert.Equal("no-referrer", head.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("noindex", head.Headers.GetValues("X-Robots-Tag").Single());
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Head, s.FeedPath);
+        conditional.Headers.IfNoneMatch.Add(get.Headers.ETag!);
+        var notModified = await App.Browser().SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(get.Headers.ETag, notModified.Headers.ETag);
+
+        var unknown = await App.Browser().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/calendar/" + new string('A', 43) + ".ics"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deactivating_a_user_revokes_their_feeds_for_good_and_leaves_colleagues_feeds_alone()
+    {
+        var s = await SetUpAsync();
+        await App.AssistantAsync(s.Practice.Workspace.Id, "ruth@example.com");
+        var ruth = await App.ApiClientAsync("ruth@example.com");
+        var ruthsFeed = await ruth.PostJsonAsync("/api/v1/calendar-feeds", new { });
+        var ruthsPath = new Uri((await ruthsFeed.JsonAsync())["url"]!.GetValue<string>()).PathAndQuery;
+        var second = await s.Api.PostJsonAsync("/api/v1/calendar-feeds", new { name = "Phone" });
+        var secondPath = new Uri((await second.JsonAsync())["url"]!.GetValue<string>()).PathAndQuery;
+        await BookAsync(s.Api, s.Client.Id, Tomorrow());
+        Assert.Equal(HttpStatusCode.OK, (await App.Browser().GetAsync(s.FeedPath)).StatusCode);
+
+        // Deactivation has no page or command yet: done as an operator would, through the entity verb.
+        await App.WithDbAsync(async db =>
+        {
+            var dana = await db.Users.IgnoreQueryFilters().SingleAsync(u => u.Id == s.Practice.Owner.Id);
+            dana.Deactivate(await db.CalendarFeeds.IgnoreQueryFilters().LiveOf(dana).ToListAsync(), App.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var feeds = await App.WithDbAsync(db => db.CalendarFeeds.IgnoreQueryFilters().ToListAsync());
+        var danas = feeds.Where(f => f.UserId == s.Practice.Owner.Id).ToList();
+        Assert.Equal(2, danas.Count);
+        Assert.All(danas, f => Assert.Equal(App.Clock.GetUtcNow(), f.RevokedAt));
+        Assert.Single(feeds, f => !f.IsRevoked);
+        List<Guid?> danasIds = [.. danas.Select(f => (Guid?)f.Id)];
+        var audited = await App.WithDbAsync(db => db.AuditEvents.IgnoreQueryFilters()
+            .Where(a => a.ResourceType == nameof(CalendarFeed) && a.Action == AuditAction.Update && danasIds.Contains(a.ResourceId)).ToListAsync());
+        Assert.Equal(2, audited.Count);
+        Assert.All(audited, a => Assert.Contains("revoked_at", a.Changes!));
+
+        await App.WithDbAsync(async db =>
+        {
+            (await db.Users.IgnoreQueryFilters().SingleAsync(u => u.Id == s.Practice.Owner.Id)).Activate();
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Browser().GetAsync(s.FeedPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Browser().GetAsync(secondPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await App.Browser().GetAsync(ruthsPath)).StatusCode);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using PazPaz.Domain;
 using PazPaz.Tests.Support;
@@ -108,7 +109,7 @@ public sealed class ReminderEmailTests(SmtpApp app) : SmtpTest(app)
         await App.WithDbAsync(async db =>
         {
             var user = db.Users.IgnoreWall().Single(u => u.Id == assistant.Id);
-            user.Deactivate();
+            user.Deactivate(await db.CalendarFeeds.IgnoreWall().LiveOf(user).ToListAsync(), App.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         });
         var other = await App.PracticeAsync(name: "Harbour Physio", email: "amir@example.com");

@@ -3,6 +3,7 @@ using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Scheduling;
 
 namespace PazPaz.Api;
 
@@ -99,7 +100,7 @@ public static class ClientsApi
         client.Update(details, today);
         if (isActive == true) client.Restore();
         if (isActive == false) client.Archive();
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveRaisingSequencesAsync(cancellationToken);
         return Results.Ok(ToResponse(client));
     }
 

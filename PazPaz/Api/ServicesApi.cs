@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Scheduling;
 
 namespace PazPaz.Api;
 
@@ -103,12 +104,12 @@ public static class ServicesApi
         return Results.Ok(ToResponse(service));
     }
 
-    /// <summary>Saves; null when it worked, a 409 when a concurrent save took the name first.</summary>
+    /// <summary>Saves (raising the sequences a rename shows in feeds); null when it worked, a 409 when a concurrent save took the name first.</summary>
     private static async Task<IResult?> SaveAsync(PazPazDb db, CancellationToken cancellationToken)
     {
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveRaisingSequencesAsync(cancellationToken);
             return null;
         }
         catch (DbUpdateException e) when (Catalog.IsUniqueViolation(e))

@@ -20,8 +20,9 @@ public sealed class FeedBodyCache(IOptions<PazPazOptions> options) : IDisposable
     public byte[]? Find(Guid feedId, string etag) =>
         cache is not null && cache.TryGetValue(feedId, out Entry? entry) && entry!.ETag == etag ? entry.Body : null;
 
-    public void Keep(Guid feedId, string etag, byte[] body) =>
-        cache?.Set(feedId, new Entry(etag, body), new MemoryCacheEntryOptions { Size = body.Length, SlidingExpiration = TimeSpan.FromHours(3) });
+    /// <summary>Keeps a copy of <paramref name="body"/> (the caller's buffer is answered and dropped); nothing when the cache is off.</summary>
+    public void Keep(Guid feedId, string etag, ReadOnlySpan<byte> body) =>
+        cache?.Set(feedId, new Entry(etag, body.ToArray()), new MemoryCacheEntryOptions { Size = body.Length, SlidingExpiration = TimeSpan.FromHours(3) });
 
     public void Dispose() => cache?.Dispose();
 }

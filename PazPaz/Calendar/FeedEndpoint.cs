@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -27,10 +28,9 @@ public static class FeedEndpoint
         return services;
     }
 
+    /// <summary>GET, and HEAD (some calendar apps probe with it) answered with the same status and headers and no body.</summary>
     public static void MapCalendarFeed(this IEndpointRouteBuilder app) =>
-        app.MapGet("/calendar/{token}.ics", GetAsync).AllowAnonymous().ExcludeFromDescription();
-
-    private sealed record FoundFeed(CalendarFeed Feed, string TimeZone, DateTimeOffset WorkspaceUpdatedAt);
+        app.MapMethods("/calendar/{token}.ics", [HttpMethods.Get, HttpMethods.Head], GetAsync).AllowAnonymous().ExcludeFromDescription();
 
     private static async Task<IResult> GetAsync(string token, HttpContext http, PazPazDb db, FeedThrottle throttle, FeedBodyCache bodies,
         TimeProvider clock, IOptions<PazPazOptions> options, CancellationToken cancellationToken)
@@ -40,15 +40,14 @@ public static class FeedEndpoint
         var hash = Tokens.Hash(token);
         if (!throttle.TryAcquireToken(hash)) return TooMany();
 
-        var found = await FindAsync(db, hash, cancellationToken);
-        if (found is null) return Results.NotFound();
-        var feed = found.Feed;
-
+        // One round trip finds the feed and its version: all a poll answered 304 costs.
         var now = clock.GetUtcNow();
+        var feed = await FindAsync(db, hash, now, cancellationToken);
+        if (feed is null) return Results.NotFound();
+
         var (from, to) = FeedQueries.Window(feed.WindowDaysBack, feed.WindowDaysAhead, now);
-        var version = await db.VersionAsync(feed.WorkspaceId, from, to, feed.KeepCancelledUntilStart, now, cancellationToken);
-        var etag = new EntityTagHeaderValue(ETag(feed, found, version, from, to));
-        var lastModified = LastModified(feed, found, version, now);
+        var etag = new EntityTagHeaderValue(ETag(feed, from, to));
+        var lastModified = LastModified(feed, now);
         await RecordFetchAsync(db, feed, now, http.Request.Headers.UserAgent.ToString(), cancellationToken);
 
         var response = http.Response;
@@ -58,39 +57,44 @@ public static class FeedEndpoint
         response.Headers.ETag = etag.ToString();
         response.Headers.LastModified = HeaderUtilities.FormatDate(lastModified);
         if (NotModified(http.Request, etag, lastModified)) return Results.StatusCode(StatusCodes.Status304NotModified);
-        if (bodies.Find(feed.Id, etag.Tag.Value!) is { } kept) return Results.Bytes(kept, ContentType);
 
-        var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
-            .ForFeed(feed.WorkspaceId, from, to)
-            .ToListAsync(cancellationToken);
-        var body = Encoding.UTF8.GetBytes(FeedWriter.Write(Options(feed, found.TimeZone, options.Value.PublicBaseUrl), rows, now));
-        bodies.Keep(feed.Id, etag.Tag.Value!, body);
-        return Results.Bytes(body, ContentType);
+        ReadOnlyMemory<byte> body;
+        if (bodies.Find(feed.Id, etag.Tag.Value!) is { } kept) body = kept;
+        else
+        {
+            var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
+                .ForFeed(feed.WorkspaceId, from, to)
+                .ToListAsync(cancellationToken);
+            var feedOptions = new FeedOptions(feed.Name, feed.TimeZone, feed.Preset, feed.ShowPrivateLocations, feed.KeepCancelledUntilStart,
+                feed.SequenceOffset, options.Value.PublicBaseUrl);
+            // UTF-8 straight into one buffer sized for the calendar, answered as is (the cache keeps a copy when it is on).
+            var written = new ArrayBufferWriter<byte>(FeedWriter.EstimatedSize(rows.Count));
+            FeedWriter.Write(feedOptions, FeedWriter.Events(feedOptions, rows, now), written);
+            bodies.Keep(feed.Id, etag.Tag.Value!, written.WrittenSpan);
+            body = written.WrittenMemory;
+        }
+        if (!HttpMethods.IsHead(http.Request.Method)) return Results.Bytes(body, ContentType);
+        // HEAD: the same headers, Content-Length included, and no body; the body is kept for the GET that usually follows.
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        return Results.Empty;
     }
 
-    public static FeedOptions Options(CalendarFeed feed, string timeZone, string publicBaseUrl) =>
-        new(feed.Name, timeZone, feed.PrivacyPreset, feed.ShowPrivateLocations, feed.KeepCancelledUntilStart, feed.SequenceOffset, publicBaseUrl);
-
-    /// <summary>The live feed with this token hash (not revoked, its user active, its workspace active), or null.</summary>
-    private static async Task<FoundFeed?> FindAsync(PazPazDb db, string hash, CancellationToken cancellationToken)
+    /// <summary>The live feed with this token hash (not revoked, its user active, its workspace active) and its version, or null.</summary>
+    private static async Task<FeedQueries.LiveFeed?> FindAsync(PazPazDb db, string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var found = await (
-            from f in db.CalendarFeeds.IgnoreQueryFilters().AsNoTracking()
-            join w in db.Workspaces.IgnoreQueryFilters() on f.WorkspaceId equals w.Id
-            join u in db.Users.IgnoreQueryFilters() on f.UserId equals u.Id
-            where f.TokenHash == hash && f.RevokedAt == null && w.Status == WorkspaceStatus.Active && u.IsActive && u.WorkspaceId == f.WorkspaceId
-            select new FoundFeed(f, w.TimeZone, w.UpdatedAt)).FirstOrDefaultAsync(cancellationToken);
+        var found = await db.FindLiveAsync(hash, now, cancellationToken);
         // The index found the row; the comparison that decides is constant-time, so timing says nothing about near misses.
-        if (found is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(found.Feed.TokenHash), Encoding.ASCII.GetBytes(hash)))
+        if (found is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(found.TokenHash), Encoding.ASCII.GetBytes(hash)))
             return null;
         return found;
     }
 
     /// <summary>A version of everything the body depends on; equal ETags mean equal bytes.</summary>
-    private static string ETag(CalendarFeed feed, FoundFeed found, FeedQueries.Version v, DateTimeOffset from, DateTimeOffset to)
+    private static string ETag(FeedQueries.LiveFeed v, DateTimeOffset from, DateTimeOffset to)
     {
-        var parts = string.Join('|', feed.Id, feed.TokenGeneration, feed.SequenceOffset, feed.PrivacyPreset, feed.ShowPrivateLocations,
-            feed.KeepCancelledUntilStart, feed.Name, feed.UpdatedAt.UtcTicks, found.TimeZone, found.WorkspaceUpdatedAt.UtcTicks, from.UtcTicks,
+        var parts = string.Join('|', v.Id, v.TokenGeneration, v.SequenceOffset, v.Preset, v.ShowPrivateLocations,
+            v.KeepCancelledUntilStart, v.Name, v.UpdatedAt.UtcTicks, v.TimeZone, v.WorkspaceUpdatedAt.UtcTicks, from.UtcTicks,
             to.UtcTicks, v.EventCount, v.RowCount, v.SequenceSum, v.LastChange?.UtcTicks,
             v.LastDrop?.UtcTicks, v.ClientsChanged?.UtcTicks, v.ServicesChanged?.UtcTicks, v.LocationsChanged?.UtcTicks);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(parts));
@@ -101,9 +105,9 @@ public static class FeedEndpoint
     /// The latest moment the body changed: any row, name or setting it shows, a cancelled appointment leaving at its
     /// start, and the start of today (the window moves each day). Whole seconds, as HTTP dates are.
     /// </summary>
-    private static DateTimeOffset LastModified(CalendarFeed feed, FoundFeed found, FeedQueries.Version v, DateTimeOffset now)
+    private static DateTimeOffset LastModified(FeedQueries.LiveFeed v, DateTimeOffset now)
     {
-        DateTimeOffset?[] candidates = [feed.UpdatedAt, found.WorkspaceUpdatedAt, v.LastChange, v.LastDrop, v.ClientsChanged,
+        DateTimeOffset?[] candidates = [v.UpdatedAt, v.WorkspaceUpdatedAt, v.LastChange, v.LastDrop, v.ClientsChanged,
             v.ServicesChanged, v.LocationsChanged, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)];
         var latest = candidates.Max()!.Value;
         if (latest > now) latest = now;
@@ -123,7 +127,7 @@ public static class FeedEndpoint
     /// "Google last fetched 3 h ago": one UPDATE at most once a minute per feed, not an entity save, so it neither
     /// touches updated_at (part of the ETag) nor writes an audit row per poll.
     /// </summary>
-    private static async Task RecordFetchAsync(PazPazDb db, CalendarFeed feed, DateTimeOffset now, string userAgent, CancellationToken cancellationToken)
+    private static async Task RecordFetchAsync(PazPazDb db, FeedQueries.LiveFeed feed, DateTimeOffset now, string userAgent, CancellationToken cancellationToken)
     {
         if (feed.LastFetchedAt is { } last && now - last < FetchRecordedEvery && feed.LastFetchedUserAgent == NullIfEmpty(userAgent)) return;
         var agent = NullIfEmpty(userAgent is { Length: > 512 } ? userAgent[..512] : userAgent);

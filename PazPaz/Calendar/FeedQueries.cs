@@ -36,31 +36,56 @@ public static class FeedQueries
                 a.LocationDetails));
     }
 
-    /// <summary>What the feed's ETag and Last-Modified are made of; one aggregate query, no rows loaded (columns in snake_case: the model's naming convention maps them).</summary>
-    public sealed record Version(int EventCount, int RowCount, long SequenceSum, DateTimeOffset? LastChange, DateTimeOffset? LastDrop,
-        DateTimeOffset? ClientsChanged, DateTimeOffset? ServicesChanged, DateTimeOffset? LocationsChanged);
+    /// <summary>
+    /// A live feed (not revoked, its user active, its workspace active) with what its ETag and Last-Modified are made of
+    /// (columns in snake_case: the model's naming convention maps them; the preset comes as its stored text).
+    /// </summary>
+    public sealed record LiveFeed(Guid Id, Guid WorkspaceId, string TokenHash, int TokenGeneration, string Name, string PrivacyPreset,
+        bool ShowPrivateLocations, bool KeepCancelledUntilStart, int SequenceOffset, int WindowDaysBack, int WindowDaysAhead,
+        DateTimeOffset UpdatedAt, DateTimeOffset? LastFetchedAt, string? LastFetchedUserAgent, string TimeZone, DateTimeOffset WorkspaceUpdatedAt,
+        int EventCount, int RowCount, long SequenceSum, DateTimeOffset? LastChange, DateTimeOffset? LastDrop,
+        DateTimeOffset? ClientsChanged, DateTimeOffset? ServicesChanged, DateTimeOffset? LocationsChanged)
+    {
+        public FeedPrivacyPreset Preset => Enum.Parse<FeedPrivacyPreset>(PrivacyPreset.Replace("_", ""), ignoreCase: true);
+    }
 
     /// <summary>
-    /// Counts the events the feed would hold and the latest change among them (deleted rows included, so a deletion
-    /// moves it) and the sum of their sequences (every visible change raises one, even within one clock tick), plus the latest change to clients, services and locations, whose names titles and locations show.
-    /// <c>LastDrop</c> is the start of the latest cancelled appointment that left the feed when it began.
+    /// The live feed with this token hash and its version, in one round trip: a poll that ends in 304 needs nothing else.
+    /// The version counts the events the feed would hold and the latest change among them (deleted rows included, so a
+    /// deletion moves it) and the sum of their sequences (every visible change raises one, even within one clock tick),
+    /// plus the latest change to clients, services and locations, whose names titles and locations show. <c>LastDrop</c>
+    /// is the start of the latest cancelled appointment that left the feed when it began. The window is
+    /// <see cref="Window"/>'s, computed from the feed's days in hours (24 each: UTC days, whatever the session's time zone).
     /// </summary>
-    public static async Task<Version> VersionAsync(this PazPazDb db, Guid workspaceId, DateTimeOffset from, DateTimeOffset to,
-        bool keepCancelled, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<LiveFeed?> FindLiveAsync(this PazPazDb db, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var earliestStart = from - Appointment.MaxLength;
-        return await db.Database.SqlQuery<Version>($"""
-            SELECT
-              count(*) FILTER (WHERE a.deleted_at IS NULL AND (a.status <> 'cancelled' OR ({keepCancelled} AND a.scheduled_start > {now})))::int AS event_count,
-              count(*)::int AS row_count,
-              coalesce(sum(a.sequence), 0)::bigint AS sequence_sum,
-              max(a.updated_at) AS last_change,
-              max(a.scheduled_start) FILTER (WHERE a.deleted_at IS NULL AND a.status = 'cancelled' AND a.scheduled_start <= {now}) AS last_drop,
-              (SELECT max(c.updated_at) FROM clients c WHERE c.workspace_id = {workspaceId}) AS clients_changed,
-              (SELECT max(s.updated_at) FROM services s WHERE s.workspace_id = {workspaceId}) AS services_changed,
-              (SELECT max(l.updated_at) FROM locations l WHERE l.workspace_id = {workspaceId}) AS locations_changed
-            FROM appointments a
-            WHERE a.workspace_id = {workspaceId} AND a.scheduled_start < {to} AND a.scheduled_end > {from} AND a.scheduled_start >= {earliestStart}
-            """).SingleAsync(cancellationToken);
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var maxLength = Appointment.MaxLength;
+        return await db.Database.SqlQuery<LiveFeed>($"""
+            SELECT f.id, f.workspace_id, f.token_hash, f.token_generation, f.name, f.privacy_preset, f.show_private_locations,
+              f.keep_cancelled_until_start, f.sequence_offset, f.window_days_back, f.window_days_ahead, f.updated_at,
+              f.last_fetched_at, f.last_fetched_user_agent, w.time_zone, w.updated_at AS workspace_updated_at,
+              v.event_count, v.row_count, v.sequence_sum, v.last_change, v.last_drop, v.clients_changed, v.services_changed, v.locations_changed
+            FROM calendar_feeds f
+            JOIN workspaces w ON w.id = f.workspace_id
+            JOIN users u ON u.id = f.user_id
+            CROSS JOIN LATERAL (
+              SELECT
+                count(*) FILTER (WHERE a.deleted_at IS NULL AND (a.status <> 'cancelled' OR (f.keep_cancelled_until_start AND a.scheduled_start > {now})))::int AS event_count,
+                count(*)::int AS row_count,
+                coalesce(sum(a.sequence), 0)::bigint AS sequence_sum,
+                max(a.updated_at) AS last_change,
+                max(a.scheduled_start) FILTER (WHERE a.deleted_at IS NULL AND a.status = 'cancelled' AND a.scheduled_start <= {now}) AS last_drop,
+                (SELECT max(c.updated_at) FROM clients c WHERE c.workspace_id = f.workspace_id) AS clients_changed,
+                (SELECT max(s.updated_at) FROM services s WHERE s.workspace_id = f.workspace_id) AS services_changed,
+                (SELECT max(l.updated_at) FROM locations l WHERE l.workspace_id = f.workspace_id) AS locations_changed
+              FROM appointments a
+              WHERE a.workspace_id = f.workspace_id
+                AND a.scheduled_start < {today} + make_interval(hours => 24 * (f.window_days_ahead + 1))
+                AND a.scheduled_end > {today} - make_interval(hours => 24 * f.window_days_back)
+                AND a.scheduled_start >= {today} - make_interval(hours => 24 * f.window_days_back) - {maxLength}
+            ) v
+            WHERE f.token_hash = {tokenHash} AND f.revoked_at IS NULL AND w.status = 'active' AND u.is_active AND u.workspace_id = f.workspace_id
+            """).FirstOrDefaultAsync(cancellationToken);
     }
 }

@@ -120,3 +120,10 @@ public sealed class CalendarFeed : IWorkspaceOwned
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }
+
+public static class CalendarFeedQueries
+{
+    /// <summary>The user's feeds that still answer (not revoked): what <see cref="User.Deactivate"/> revokes.</summary>
+    public static IQueryable<CalendarFeed> LiveOf(this IQueryable<CalendarFeed> feeds, User user) =>
+        feeds.Where(f => f.UserId == user.Id && f.WorkspaceId == user.WorkspaceId && f.RevokedAt == null);
+}

@@ -57,7 +57,19 @@ public sealed class User : IWorkspaceOwned
     }
 
     public void MakePlatformAdmin() => IsPlatformAdmin = true;
-    public void Deactivate() { IsActive = false; SecurityStamp = NewStamp(); }
+    /// <summary>
+    /// Removes the user from the workspace: every session ends, and each of their calendar feeds is revoked (ics-feed.md), so
+    /// re-activating them later does not bring an old, perhaps leaked, feed URL back. <paramref name="feeds"/> are all their
+    /// live feeds: <c>db.CalendarFeeds.LiveOf(user)</c>.
+    /// </summary>
+    public void Deactivate(IReadOnlyCollection<CalendarFeed> feeds, DateTimeOffset now)
+    {
+        if (feeds.Any(f => f.UserId != Id)) throw new ArgumentException("Only the user's own feeds can be revoked with them.", nameof(feeds));
+        IsActive = false;
+        SecurityStamp = NewStamp();
+        foreach (var feed in feeds) feed.Revoke(now);
+    }
+
     public void Activate() => IsActive = true;
     public void SignOutEverywhere() => SecurityStamp = NewStamp();
     public void RecordSignIn(DateTimeOffset now) => LastSignInAt = now;

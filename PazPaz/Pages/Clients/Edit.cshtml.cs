@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
+using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Clients;
 
@@ -32,7 +33,7 @@ public sealed class EditModel(PazPazDb db, TimeProvider clock) : PageModel
         if (!ModelState.IsValid) return this.FormWithErrors();
 
         client.Update(details, today);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveRaisingSequencesAsync(cancellationToken);
         this.Flash("Saved.");
         return RedirectToPage("Details", new { id });
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
+using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Settings.Locations;
 
@@ -30,7 +31,7 @@ public sealed class EditModel(PazPazDb db) : PageModel
         location.Update(Input.Name!, Input.LocationType!.Value, Input.Address, Input.Details);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveRaisingSequencesAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (Catalog.IsUniqueViolation(e))
         {

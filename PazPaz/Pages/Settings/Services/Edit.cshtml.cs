@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
+using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Settings.Services;
 
@@ -30,7 +31,7 @@ public sealed class EditModel(PazPazDb db) : PageModel
         service.Update(Input.Name!, Input.DefaultDurationMinutes!.Value, Input.Description);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveRaisingSequencesAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (Catalog.IsUniqueViolation(e))
         {
