@@ -81,7 +81,8 @@
     // A time check or client search answered after its form was submitted or closed has nothing left to update.
     const config = event.detail.requestConfig;
     const source = config && config.elt;
-    if (config && config.verb === "get" && source && !source.isConnected && source.closest("#appointment-form")) event.detail.shouldSwap = false;
+    if (config && config.verb === "get" && source && source.closest("#appointment-form") && (!source.isConnected || !$("#appointment-submit")))
+      event.detail.shouldSwap = false;
   });
 
   document.addEventListener("appointment-saved", () => {
