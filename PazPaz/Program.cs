@@ -28,18 +28,9 @@ else if (!builder.Environment.IsDevelopment())
     builder.Logging.AddJsonConsole();
 }
 
-var problems = StartupCheck.Problems(builder.Configuration);
-if (problems.Count > 0)
-{
-    Console.Error.WriteLine("PazPaz cannot start; fix these settings:");
-    foreach (var problem in problems) Console.Error.WriteLine($"  - {problem}");
-    return 1;
-}
+if (!StartupCheck.CanStart(builder.Configuration, "PazPaz")) return 1;
 
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.Configure<PazPazOptions>(builder.Configuration.GetSection("PazPaz"));
-builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
-builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
+builder.Services.AddPazPazSettings(builder.Configuration);
 builder.Services.AddPazPazData(builder.Configuration);
 builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();

@@ -72,18 +72,9 @@ public static class NotificationsSetup
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole();
         }
-        var problems = StartupCheck.Problems(builder.Configuration);
-        if (problems.Count > 0)
-        {
-            Console.Error.WriteLine("PazPaz worker cannot start; fix these settings:");
-            foreach (var problem in problems) Console.Error.WriteLine($"  - {problem}");
-            return 1;
-        }
+        if (!StartupCheck.CanStart(builder.Configuration, "PazPaz worker")) return 1;
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<PazPazOptions>(builder.Configuration.GetSection("PazPaz"));
-        builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
-        builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
+        builder.Services.AddPazPazSettings(builder.Configuration);
         builder.Services.AddScoped<Auth.CurrentUser>(); // stays empty: jobs see every practice
         builder.Services.AddPazPazData(builder.Configuration);
         builder.Services.AddPazPazNotifications(builder.Configuration, runServer: true);

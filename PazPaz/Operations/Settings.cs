@@ -1,5 +1,18 @@
 namespace PazPaz.Operations;
 
+public static class SettingsSetup
+{
+    /// <summary>The clock and the configuration sections every process (web app, worker) reads.</summary>
+    public static IServiceCollection AddPazPazSettings(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<PazPazOptions>(configuration.GetSection("PazPaz"));
+        services.Configure<SmtpOptions>(configuration.GetSection("Smtp"));
+        services.Configure<EmailOptions>(configuration.GetSection("Email"));
+        return services;
+    }
+}
+
 /// <summary>The "PazPaz" configuration section.</summary>
 public sealed class PazPazOptions
 {

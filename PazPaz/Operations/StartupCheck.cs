@@ -6,6 +6,19 @@ namespace PazPaz.Operations;
 /// <summary>Reads and checks the configuration once, so a bad setting stops start-up with a message, not a 500 later.</summary>
 public static class StartupCheck
 {
+    /// <summary>
+    /// Prints every problem to stderr under "<paramref name="process"/> cannot start" and returns false when there is one;
+    /// the web app and the worker start the same way.
+    /// </summary>
+    public static bool CanStart(IConfiguration configuration, string process)
+    {
+        var problems = Problems(configuration);
+        if (problems.Count == 0) return true;
+        Console.Error.WriteLine($"{process} cannot start; fix these settings:");
+        foreach (var problem in problems) Console.Error.WriteLine($"  - {problem}");
+        return false;
+    }
+
     public static IReadOnlyList<string> Problems(IConfiguration configuration)
     {
         var problems = new List<string>();
