@@ -18,7 +18,7 @@ public sealed class AppCollection : ICollectionFixture<PazPazApp>
 
 /// <summary>
 /// The whole app over HTTP against one real PostgreSQL database: migrated once, emptied by Respawn before each test.
-/// The clock is a <see cref="FakeTimeProvider"/> so tests can move time.
+/// The clock is a <see cref="FakeTimeProvider"/> so tests can move time; it starts at <see cref="TestClock.Start"/>.
 /// </summary>
 public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -27,7 +27,7 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-mail-" + Guid.NewGuid().ToString("N"));
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
 
     /// <summary>Each fixture class has its own database, so collections can run side by side.</summary>
     protected virtual string DatabaseName => "pazpaz_test";
