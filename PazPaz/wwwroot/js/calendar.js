@@ -16,6 +16,8 @@
   const region = () => $("#calendar-region");
   const appointmentDialog = () => $("#appointment-dialog");
   const pad = (n) => String(n).padStart(2, "0");
+  // Counters on <body> (data-live-changes, data-late-answers-dropped, …) say what the page did, for anyone watching it.
+  const count = (name) => { document.body.dataset[name] = String(+(document.body.dataset[name] || 0) + 1); };
 
   // Wall-clock arithmetic on "YYYY-MM-DDTHH:MM" strings, done in UTC so the browser's own time zone never shifts them.
   const toMs = (s) => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10), +s.slice(11, 13) || 0, +s.slice(14, 16) || 0);
@@ -79,11 +81,21 @@
       location.assign(answeredBy);
       return;
     }
-    // A time check or client search answered after its form was submitted or closed has nothing left to update.
+  });
+
+  // A time check or client search answered after its form was submitted or closed has nothing left to update (its
+  // "Book anyway" button, swapped out of band, would find no place to go). Once the dialog has closed, htmx tells only
+  // the detached form, never the document: so each appointment form listens for itself.
+  function dropLateAnswer(event) {
     const config = event.detail.requestConfig;
     const source = config && config.elt;
-    if (config && config.verb === "get" && source && source.closest("#appointment-form") && (!source.isConnected || !$("#appointment-submit")))
-      event.detail.shouldSwap = false;
+    if (!config || config.verb !== "get" || !source || (source.isConnected && $("#appointment-submit"))) return;
+    event.detail.shouldSwap = false;
+    count("lateAnswersDropped");
+  }
+  htmx.onLoad((root) => {
+    const form = root.id === "appointment-form" ? root : $("#appointment-form", root);
+    if (form) form.addEventListener("htmx:beforeSwap", dropLateAnswer);
   });
 
   document.addEventListener("appointment-saved", () => {
@@ -537,7 +549,6 @@
   // What the page did with live changes, for anyone watching it (the browser tests wait on these rather than on time):
   // <body data-live-changes="N" data-live-held="N" data-live-redraws="N" data-live-waiting="true|false"> (changes announced,
   // redraws put off because something was in the way, redraws made, a redraw still owed).
-  const count = (name) => { document.body.dataset[name] = String(+(document.body.dataset[name] || 0) + 1); };
 
   function markStale() {
     stale = true;
