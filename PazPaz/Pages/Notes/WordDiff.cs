@@ -38,7 +38,7 @@ public static partial class WordDiff
             for (var k = 0; k < block.InsertCountB; k++) Add(DiffKind.Added, b[block.InsertStartB + k]);
             i = block.DeleteStartA + block.DeleteCountA;
         }
-        for (; i < a.Length; i++) Add(DiffKind.Same, a[i]);
+        for (; i < a.Count; i++) Add(DiffKind.Same, a[i]);
         return pieces;
     }
 
@@ -49,7 +49,7 @@ public static partial class WordDiff
     {
         public static readonly Words Instance = new();
 
-        public string[] Chunk(string text) => Token().Matches(text).Select(m => m.Value).ToArray();
+        public IReadOnlyList<string> Chunk(string text) => Token().Matches(text).Select(m => m.Value).ToArray();
 
         [GeneratedRegex(@"\s+|[\p{L}\p{N}_'’-]+|.", RegexOptions.Singleline)]
         private static partial Regex Token();
