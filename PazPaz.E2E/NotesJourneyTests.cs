@@ -95,7 +95,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Expect(page.Locator("#flash")).ToContainTextAsync("Amendment saved as version 2");
             await Expect(page.GetByTestId("note-status")).ToHaveTextAsync("Amended once");
 
-            await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "History", Exact = true }).ClickAsync();
             var versions = page.GetByTestId("version");
             await Expect(versions).ToHaveCountAsync(2);
             await Expect(versions.First).ToHaveAttributeAsync("data-version", "2");
@@ -222,7 +222,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
             await page.GetByRole(AriaRole.Link, new() { Name = "Amend note" }).ClickAsync();
             await Field(page, "Assessment").FillAsync("Upper trapezius and levator scapulae trigger points.");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save amendment" }).ClickAsync();
-            await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "History", Exact = true }).ClickAsync();
             var diff = page.GetByTestId("version").First.GetByTestId("diff");
             await Expect(diff.Locator("ins")).ToContainTextAsync("levator scapulae");
             Assert.True((await diff.BoundingBoxAsync())!.Width >= 300, "the history is too narrow on a phone");
