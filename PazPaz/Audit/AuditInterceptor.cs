@@ -69,7 +69,8 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         foreach (var property in entry.Properties)
         {
             var name = property.Metadata.Name;
-            if (Bookkeeping.Contains(name) || property.Metadata.IsPrimaryKey()) continue;
+            // Row versions (a session note's xmin) are bookkeeping the database keeps, not a change anyone made.
+            if (Bookkeeping.Contains(name) || property.Metadata.IsPrimaryKey() || property.Metadata.IsConcurrencyToken) continue;
             var personal = property.Metadata.FindAnnotation(ModelConventions.PersonalAnnotation)?.Value is true;
             switch (entry.State)
             {

@@ -1,0 +1,10 @@
+namespace PazPaz.Notes;
+
+public static class NotesSetup
+{
+    public static IServiceCollection AddPazPazNotes(this IServiceCollection services)
+    {
+        services.AddScoped<SessionNotes>();
+        return services;
+    }
+}
