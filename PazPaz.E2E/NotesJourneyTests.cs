@@ -100,8 +100,8 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Expect(versions).ToHaveCountAsync(2);
             await Expect(versions.First).ToHaveAttributeAsync("data-version", "2");
             var diff = versions.First.GetByTestId("diff");
-            await Expect(diff.Locator("del")).ToContainTextAsync("mild.");
-            await Expect(diff.Locator("ins")).ToContainTextAsync("moderate; refer for ultrasound.");
+            await Expect(diff.Locator("del")).ToHaveTextAsync("[removed: mild]"); // the brackets are for screen readers only
+            await Expect(diff.Locator("ins")).ToHaveTextAsync("[added: moderate; refer for ultrasound]");
             await Expect(versions.Nth(1).Locator("del, ins")).ToHaveCountAsync(0);
             await SaveReviewShotAsync(page, "note-history-1280");
             await AssertNoSeriousAccessibilityViolationsAsync(page, "the note history");
