@@ -34,7 +34,8 @@ public sealed class SessionNotesTests(PazPazApp app) : AppTest(app)
         Assert.True(first.Created);
         Assert.False(second.Created);
         Assert.Equal(first.Note.Id, second.Note.Id);
-        Assert.Equal((client.Id, 45, Today, SessionNoteStatus.Draft), (first.Note.ClientId, first.Note.DurationMinutes, first.Note.SessionDate, first.Note.Status));
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(appointment.ScheduledStart, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).DateTime);
+        Assert.Equal((client.Id, 45, day, SessionNoteStatus.Draft), (first.Note.ClientId, first.Note.DurationMinutes, first.Note.SessionDate, first.Note.Status));
         Assert.Equal(1, await App.WithDbAsync(db => db.SessionNotes.IgnoreQueryFilters().CountAsync()));
     }
 
@@ -91,6 +92,7 @@ public sealed class SessionNotesTests(PazPazApp app) : AppTest(app)
     [Fact]
     public async Task Finalizing_before_the_appointment_starts_leaves_it_scheduled()
     {
+        App.AdvanceToLocalNoon("Europe/London"); // the appointment in 10 minutes must still be today
         var (practice, client) = await PracticeAsync();
         var later = await App.AppointmentAsync(practice.Workspace.Id, client.Id, Now.AddMinutes(10));
         var note = Assert.IsType<NoteResult.Saved>(await App.AsNotesUserAsync(practice.Owner,
@@ -199,6 +201,16 @@ public sealed class SessionNotesTests(PazPazApp app) : AppTest(app)
 
 public static class NotesTestSupport
 {
+    /// <summary>Moves the fake clock forward to the next 12:00 in <paramref name="zone"/> (tests that need "later today").</summary>
+    public static void AdvanceToLocalNoon(this PazPazApp app, string zone)
+    {
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        var local = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), tz);
+        var noon = local.Date.AddHours(12);
+        if (local.DateTime >= noon) noon = noon.AddDays(1);
+        app.Clock.Advance(noon - local.DateTime);
+    }
+
     /// <summary>Runs <paramref name="work"/> with <see cref="SessionNotes"/> as a signed-in user's request does (a fresh scope each time).</summary>
     public static async Task<T> AsNotesUserAsync<T>(this PazPazApp app, User user, Func<SessionNotes, Task<T>> work)
     {

@@ -80,6 +80,10 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
                 case EntityState.Added when property.CurrentValue is not null:
                     changes[ModelConventions.SnakeCase(name)] = personal ? null : new { @new = Plain(property.CurrentValue) };
                     break;
+                // A row removed for good (the purge of deleted session notes): which fields it held, values only when not personal.
+                case EntityState.Deleted when property.OriginalValue is not null:
+                    changes[ModelConventions.SnakeCase(name)] = personal ? null : new { old = Plain(property.OriginalValue) };
+                    break;
             }
         }
         return changes;

@@ -46,6 +46,8 @@ public sealed record NoteFilter
     /// <summary>Session dates up to this day (inclusive).</summary>
     public DateOnly? To { get; init; }
     public DateTimeOffset? UpdatedSince { get; init; }
+    /// <summary>The deleted notes still in their 30 days (restorable) instead of the live ones.</summary>
+    public bool Deleted { get; init; }
     /// <summary>Words to find in the SOAP text; only within one client's notes (<see cref="ClientId"/> required).</summary>
     public string? Search { get; init; }
 }

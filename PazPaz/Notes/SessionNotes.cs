@@ -230,7 +230,11 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
         if (words.Length > 0 && filter.ClientId is null)
             return NoteResult.Invalid.Of(nameof(NoteFilter.Search), "Search works within one client's notes: give the client too.");
 
-        var notes = db.SessionNotes.AsNoTracking();
+        var now = clock.GetUtcNow();
+        var notes = filter.Deleted
+            ? db.SessionNotes.IgnoreQueryFilters([PazPazDb.NotDeletedFilter]).Where(n => n.DeletedAt != null && n.PermanentDeleteAfter > now)
+            : db.SessionNotes;
+        notes = notes.AsNoTracking();
         if (filter.ClientId is { } clientId) notes = notes.Where(n => n.ClientId == clientId);
         if (filter.AppointmentId is { } appointmentId) notes = notes.Where(n => n.AppointmentId == appointmentId);
         if (filter.Status is { } status) notes = notes.Where(n => n.Status == status);
