@@ -11,6 +11,7 @@ public sealed class NoteListPageTests(PazPazApp app) : AppTest(app)
 {
     private async Task<(Seed.Practice Practice, Client Noa, HttpClient Browser)> PracticeAsync()
     {
+        App.AdvanceToNoon();
         var practice = await App.PracticeAsync();
         var noa = await App.ClientAsync(practice.Workspace.Id, "Noa", "Cohen");
         return (practice, noa, await App.SignedInAsync(practice.Owner.Email));

@@ -11,6 +11,7 @@ public sealed class NotePageTests(PazPazApp app) : AppTest(app)
 {
     private async Task<(Seed.Practice Practice, Client Noa, Appointment Session, HttpClient Browser)> SessionAsync()
     {
+        App.AdvanceToNoon();
         var practice = await App.PracticeAsync();
         var noa = await App.ClientAsync(practice.Workspace.Id, "Noa", "Cohen");
         // Ended an hour ago, whatever the fake clock says.

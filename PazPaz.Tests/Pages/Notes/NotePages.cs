@@ -14,6 +14,19 @@ public static class NotePages
     public static DateOnly Today(this PazPazApp app, string zone = "Europe/London") =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), TimeZones.Find(zone)).DateTime);
 
+    /// <summary>
+    /// Moves the (forward-only) fake clock to the next 12:00 in London, so that "two hours ago" and "in an hour" fall on
+    /// today and in this week whatever hour earlier tests left the clock at.
+    /// </summary>
+    public static void AdvanceToNoon(this PazPazApp app)
+    {
+        var zone = TimeZones.Find("Europe/London");
+        var local = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), zone).DateTime;
+        var noon = local.Date.AddHours(12);
+        if (noon <= local) noon = noon.AddDays(1);
+        app.Clock.SetUtcNow(TimeZones.ToUtc(noon, zone));
+    }
+
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>A draft (optionally finalized, then amended with <paramref name="amendments"/>) of a client's session.</summary>
