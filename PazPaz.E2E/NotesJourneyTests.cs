@@ -82,11 +82,13 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Expect(page.Locator("#flash")).ToContainTextAsync("Note finalized");
             await Expect(page.GetByTestId("note-status")).ToHaveTextAsync("Finalized");
             await Expect(page.GetByTestId("soap-assessment")).ToHaveTextAsync("Rotator cuff strain, mild.");
+            await SaveReviewShotAsync(page, "note-finalized-1280");
             var noteUrl = page.Url;
 
             await OpenWeekAsync(page, day);
             await Expect(block).ToHaveAttributeAsync("data-note", "written");
             await Expect(block).ToContainTextAsync("Completed");
+            await SaveReviewShotAsync(page, "calendar-note-mark-1280");
             await page.GotoAsync(noteUrl);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Amend note" }).ClickAsync();
@@ -196,6 +198,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Expect(items).ToHaveCountAsync(2);
             await Expect(items.Nth(1)).ToContainTextAsync("grade one");
             await Expect(page).ToHaveURLAsync(new Regex(@"\?q=hamstring"));
+            await SaveReviewShotAsync(page, "client-search-1280");
 
             await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search this client's notes" }).FillAsync("drives");
             await Expect(items).ToHaveCountAsync(1);

@@ -259,4 +259,47 @@ public sealed class NotePageTests(PazPazApp app) : AppTest(app)
         var note = Assert.Single(await App.StoredNotesAsync());
         Assert.Equal((noa.Id, (Guid?)null, "Posture assessment"), (note.ClientId, note.AppointmentId, note.Objective));
     }
+
+    [Fact]
+    public async Task Bad_input_to_amend_and_delete_comes_back_as_field_errors_422_for_htmx_never_a_500()
+    {
+        var (practice, noa, session, browser) = await SessionAsync();
+        var note = await App.NoteAsync(practice, noa.Id, session.Id, finalize: true);
+        var amend = await browser.GetPageAsync($"/notes/{note.Id}/amend");
+
+        var plain = await browser.SubmitAsync(amend, "#note-form", new Dictionary<string, string> { ["session_date"] = "2026-02-30", ["assessment"] = "Kept on screen" });
+        browser.AsHtmx();
+        var htmx = await browser.SubmitAsync(amend, "#note-form", new Dictionary<string, string> { ["duration_minutes"] = "1e5" });
+        var emptied = await browser.SubmitAsync(amend, "#note-form", new Dictionary<string, string>
+            { ["subjective"] = "", ["objective"] = "", ["assessment"] = "", ["plan"] = "" });
+        var longReason = await browser.SubmitAsync(await browser.GetPageAsync($"/notes/{note.Id}/delete"), "main form",
+            new Dictionary<string, string> { ["reason"] = new string('r', 501) });
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        var page = await plain.ParseAsync();
+        Assert.NotNull(page.QuerySelector("#session_date-error"));
+        Assert.Equal("Kept on screen", page.QuerySelector("#soap-assessment").Text());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, htmx.StatusCode);
+        Assert.NotNull((await htmx.ParseAsync()).QuerySelector("#duration_minutes-error"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, emptied.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, longReason.StatusCode);
+        Assert.NotNull((await longReason.ParseAsync()).QuerySelector("#reason-error"));
+        var stored = await App.StoredNoteAsync(note.Id);
+        Assert.Equal((SessionNoteStatus.Finalized, 1, (DateTimeOffset?)null), (stored.Status, stored.CurrentVersion, stored.DeletedAt));
+    }
+
+    [Fact]
+    public async Task An_autosave_from_a_tab_that_missed_the_finalizing_says_the_note_is_finalized()
+    {
+        var (practice, noa, session, browser) = await SessionAsync();
+        var note = await App.NoteAsync(practice, noa.Id, session.Id);
+        var stale = await browser.GetPageAsync($"/notes/{note.Id}");
+        await browser.FinalizeAsync(await browser.GetPageAsync($"/notes/{note.Id}"));
+
+        var refused = await browser.AutosaveAsync(stale, ("plan", "Typed in the old tab"), ("revision", ""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("finalized", (await refused.ParseAsync()).QuerySelector("#save-status").Text());
+        Assert.Equal("Twice a week", (await App.StoredNoteAsync(note.Id)).Plan);
+    }
 }
