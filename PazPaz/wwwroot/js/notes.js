@@ -78,6 +78,8 @@
       form.dataset.autosaveUrl = noteUrl + "?handler=Autosave";
       form.querySelectorAll("[data-handler]").forEach((button) => button.setAttribute("formaction", `${noteUrl}?handler=${button.dataset.handler}`));
       history.replaceState(null, "", noteUrl);
+      const title = document.querySelector("main h1");
+      if (title && title.textContent.trim() === "New session note") title.textContent = "Session note";
     }
 
     async function save() {
