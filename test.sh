@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: build and run every test project against the private PostgreSQL cluster.
-# Usage: ./test.sh [dotnet test args, e.g. --filter FullyQualifiedName~Booking]
+# Usage: ./test.sh [--at INSTANT] [dotnet test args, e.g. --filter FullyQualifiedName~Booking]
+#   --at 2026-03-27T01:30:00+02:00   run the suite as if it were that instant (ISO 8601 with an offset): the apps under
+#                                    test start their clocks there (PAZPAZ_TEST_NOW); scripts/clock-matrix.sh runs them all.
 # Ends with one line "N passed, N failed" (summed over the projects' .trx files); exits non-zero
 # when anything failed, a project produced no results, or nothing passed.
 set -euo pipefail
@@ -8,6 +10,16 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 cd "$REPO"
+
+if [ "${1:-}" = "--at" ]; then
+  if [ -z "${2:-}" ] || ! date -d "$2" >/dev/null 2>&1 || [[ "$2" != *T* ]]; then
+    echo "usage: ./test.sh --at <instant, ISO 8601 with an offset, e.g. 2026-03-27T01:30:00+02:00> [dotnet test args]" >&2
+    exit 2
+  fi
+  export PAZPAZ_TEST_NOW="$2"
+  shift 2
+  echo "==> the suite runs at $PAZPAZ_TEST_NOW ($(date -u -d "$PAZPAZ_TEST_NOW" +%Y-%m-%dT%H:%M:%SZ))"
+fi
 
 PROJECTS=(PazPaz.Tests PazPaz.E2E)
 RESULTS="$REPO/TestResults"

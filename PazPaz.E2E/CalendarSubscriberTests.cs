@@ -25,7 +25,7 @@ public sealed class CalendarSubscriberTests(AppServer app) : IDisposable
     public async Task Vdirsyncer_sees_a_reschedule_and_a_cancellation_after_resyncing()
     {
         Assert.True(File.Exists(Vdirsyncer), "vdirsyncer is not installed: run ./test.sh (it installs Debian's vdirsyncer) or apt-get install vdirsyncer.");
-        var start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(3).AddHours(5);
+        var start = new DateTimeOffset(app.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(3).AddHours(5);
         var (feedUrl, appointmentId) = await ArrangeAsync(start);
         var vdir = Path.Combine(folder, "calendar");
         Directory.CreateDirectory(vdir);
@@ -57,13 +57,13 @@ public sealed class CalendarSubscriberTests(AppServer app) : IDisposable
         Assert.Contains("SUMMARY:Vera Subscriber", booked);
         Assert.Contains("STATUS:CONFIRMED", booked);
 
-        await ChangeAsync(appointmentId, a => a.Reschedule(start.AddHours(2), start.AddHours(3), DateTimeOffset.UtcNow));
+        await ChangeAsync(appointmentId, a => a.Reschedule(start.AddHours(2), start.AddHours(3), app.Clock.GetUtcNow()));
         await RunAsync(config, "sync");
         var moved = Synced(vdir, appointmentId);
         Assert.Contains($"DTSTART:{FeedWriter.Utc(start.AddHours(2))}", moved);
         Assert.Contains("SEQUENCE:1", moved);
 
-        await ChangeAsync(appointmentId, a => a.ChangeStatus(AppointmentStatus.Cancelled, hasSessionNote: false, DateTimeOffset.UtcNow));
+        await ChangeAsync(appointmentId, a => a.ChangeStatus(AppointmentStatus.Cancelled, hasSessionNote: false, app.Clock.GetUtcNow()));
         await RunAsync(config, "sync");
         var cancelled = Synced(vdir, appointmentId);
         Assert.Contains("STATUS:CANCELLED", cancelled);

@@ -8,15 +8,6 @@ namespace PazPaz.E2E;
 
 public sealed class NotificationSettingsJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
-    private const string DemoEmail = "demo@pazpaz.local";
-
-    private async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync(await App.CreateSignInLinkAsync(DemoEmail));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/calendar"));
-    }
-
     private static ILocator Card(IPage page, string title) => page.GetByRole(AriaRole.Form, new() { Name = title, Exact = true });
 
     /// <summary>Does <paramref name="action"/> and waits for the card's own save to come back.</summary>

@@ -8,7 +8,6 @@ namespace PazPaz.E2E;
 
 public sealed partial class SignInJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
-    private const string DemoEmail = "demo@pazpaz.local";
     private const string WorkspaceName = "Dana Levi Physiotherapy";
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Npgsql;
@@ -33,6 +34,9 @@ public sealed class AppServer : IAsyncLifetime
     /// <summary>e.g. http://127.0.0.1:41234 (no trailing slash).</summary>
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The app's clock: the suite's instant (<c>PAZPAZ_TEST_NOW</c> or the machine's), running on; a journey may move it.</summary>
+    public TestClock Clock { get; } = new(TestClock.SuiteInstant());
+
     /// <summary>Where the app writes its e-mail (.eml files); /dev/mailbox reads the same folder.</summary>
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-e2e-mail-" + Guid.NewGuid().ToString("N"));
 
@@ -53,7 +57,7 @@ public sealed class AppServer : IAsyncLifetime
         BaseUrl = $"http://127.0.0.1:{port}";
         Directory.CreateDirectory(MailFolder);
 
-        factory = new KestrelFactory(new Dictionary<string, string?>
+        factory = new KestrelFactory(Clock, new Dictionary<string, string?>
         {
             ["ConnectionStrings:Default"] = $"{server.TrimEnd(';')};Database={DatabaseName}",
             ["Email:PickupDirectory"] = MailFolder,
@@ -124,12 +128,13 @@ public sealed class AppServer : IAsyncLifetime
         finally { listener.Stop(); }
     }
 
-    private sealed class KestrelFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class KestrelFactory(TestClock clock, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
         }
     }
 }

@@ -1,13 +1,22 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using PazPaz.Data;
+using PazPaz.Domain;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace PazPaz.E2E.Support;
 
 /// <summary>
-/// Base for browser journeys: every journey gets its own browser context (fresh cookies) and, when it fails,
-/// leaves a full-page screenshot in &lt;repo&gt;/e2e-artifacts/&lt;TestName&gt;.png.
+/// Base for browser journeys: every journey gets its own browser context (fresh cookies), starts on the suite's clock
+/// (see <see cref="TestClock"/>) and, when it fails, leaves a full-page screenshot in &lt;repo&gt;/e2e-artifacts/&lt;TestName&gt;.png.
+/// The demo practice (Dana Levi Physiotherapy, Asia/Jerusalem) is seeded around the suite's instant; journeys that need a
+/// calendar of their own work in a week next year, where it starts empty.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
@@ -15,12 +24,16 @@ public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
     public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
+    public const string DemoEmail = DemoWorkspace.OwnerEmail;
+    protected static readonly TimeZoneInfo DemoZone = TimeZones.Find(DemoWorkspace.TimeZoneId);
+
     protected AppServer App { get; } = app;
     protected ITestOutputHelper Output { get; } = output;
 
     /// <summary>Runs <paramref name="journey"/> in a new context; on failure saves a screenshot, then rethrows.</summary>
     protected async Task RunJourneyAsync(string testName, Func<IPage, Task> journey, ViewportSize? viewport = null)
     {
+        App.Clock.Reset();
         await using var context = await App.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseUrl,
@@ -39,6 +52,60 @@ public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
             await SaveFailureScreenshotAsync(page, testName);
             throw;
         }
+        finally
+        {
+            App.Clock.Reset();
+        }
+    }
+
+    /// <summary>Signs in as the demo therapist through a one-time link and lands on the calendar.</summary>
+    protected async Task SignInAsync(IPage page)
+    {
+        await page.GotoAsync(await App.CreateSignInLinkAsync(DemoEmail));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/calendar"));
+    }
+
+    /// <summary>The week of <paramref name="day"/>, once the calendar has placed it (calendar.js marks it data-ready).</summary>
+    protected static async Task OpenWeekAsync(IPage page, DateOnly day)
+    {
+        await page.GotoAsync($"/calendar?view=week&date={Iso(day)}");
+        await Expect(page.Locator($"#calendar-region[data-ready='true'] .cal-day[data-date='{Iso(day)}']")).ToBeVisibleAsync();
+    }
+
+    /// <summary>
+    /// A Tuesday next year (by the app's clock), <paramref name="week"/> weeks into <paramref name="month"/>: a week no
+    /// demo appointment reaches. Each journey class takes a month of its own and each journey a week of it.
+    /// </summary>
+    protected DateOnly Tuesday(int month, int week)
+    {
+        var start = new DateOnly(App.Clock.GetUtcNow().Year + 1, month, 1).AddDays(7 * week);
+        return start.AddDays(((int)DayOfWeek.Tuesday - (int)start.DayOfWeek + 7) % 7);
+    }
+
+    protected static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A wall-clock time in the demo practice's zone, as an instant.</summary>
+    protected static DateTimeOffset DemoTime(DateOnly day, int hour, int minute = 0) =>
+        TimeZones.ToUtc(day.ToDateTime(new TimeOnly(hour, minute)), DemoZone);
+
+    /// <summary>The calendar block of <paramref name="client"/>'s appointment on <paramref name="day"/>.</summary>
+    protected static ILocator Block(IPage page, DateOnly day, string client) =>
+        page.Locator($".cal-day[data-date='{Iso(day)}'] [data-appointment-id]").Filter(new() { HasText = client });
+
+    /// <summary>An appointment written straight to the database, at a wall-clock time in the demo's zone.</summary>
+    protected async Task<Guid> SeedAppointmentAsync(string clientName, DateOnly day, int hour, int minutes = 60, int minute = 0)
+    {
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
+        var workspace = await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Name == "Dana Levi Physiotherapy");
+        var clients = await db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == workspace.Id).ToListAsync();
+        var client = clients.Single(c => c.FullName == clientName);
+        var start = DemoTime(day, hour, minute);
+        var appointment = Appointment.Create(workspace.Id, client.Id, start, start.AddMinutes(minutes), LocationType.Clinic);
+        db.Add(appointment);
+        await db.SaveChangesAsync();
+        return appointment.Id;
     }
 
     /// <summary>Fails on any axe-core violation of impact "serious" or "critical", listing each with its elements.</summary>

@@ -33,14 +33,19 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
         return await RespondAsync(result, cancellationToken);
     }
 
-    /// <summary>Today: the next quarter hour; another day: the start of working hours.</summary>
+    /// <summary>
+    /// Today: the next quarter hour on the practice's clock (in a spring-forward gap, the first minute after it), or, from
+    /// 23:00 when no session fits before midnight, tomorrow at the start of working hours. Another day: the start of its
+    /// working hours.
+    /// </summary>
     private DateTime DefaultStart(string? date)
     {
         var today = Zone.Today(clock);
+        var hours = WorkingHours.For(Zone.Id);
         var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) && d.Year is >= 2000 and <= 2100 ? d : today;
-        if (day != today) return day.ToDateTime(WorkingHours.For(Zone.Id).Start);
+        if (day != today) return day.ToDateTime(hours.Start);
         var now = Zone.ToLocal(clock.GetUtcNow());
-        var next = now.Date.AddMinutes(Math.Ceiling(now.TimeOfDay.TotalMinutes / 15) * 15);
-        return next.Date == now.Date && next.Hour < 23 ? next : day.ToDateTime(WorkingHours.For(Zone.Id).Start);
+        var next = Zone.ToLocal(Zone.ToUtc(now.Date.AddMinutes(Math.Ceiling(now.TimeOfDay.TotalMinutes / 15) * 15)));
+        return next.Date == now.Date && next.Hour < 23 ? next : today.AddDays(1).ToDateTime(hours.Start);
     }
 }

@@ -34,6 +34,8 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     public WorkingHours Hours { get; private set; } = WorkingHours.Default;
     public List<Day> Days { get; private set; } = [];
     public int? NowMinute { get; private set; }
+    /// <summary>The server's "now" (Unix milliseconds) when the page was drawn: the browser moves the now line by it, not by its own clock.</summary>
+    public long NowUnixMilliseconds { get; private set; }
     /// <summary>The live-updates stream, from the point this page was drawn at: a change in between is announced at once.</summary>
     public string LiveUrl { get; private set; } = "";
 
@@ -71,6 +73,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
         Zone = await PracticeZone.LoadAsync(db, cancellationToken);
         Hours = WorkingHours.For(Zone.Id);
         Today = Zone.Today(clock);
+        NowUnixMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
         View = Enum.TryParse<CalendarView>(view, ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : CalendarView.Week;
         Date = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d.Year is >= 2000 and <= 2100
             ? d : Today;

@@ -52,15 +52,16 @@
 
   document.addEventListener("htmx:afterSwap", (event) => {
     const target = event.detail.target;
-    if (!target) return;
-    // (A reschedule answered with HX-Reswap: none still reports a swap into #dialog-body: open only on content.)
-    if (target.id === "dialog-body" && target.childElementCount > 0) open(appointmentDialog());
-    if (target.id === "toast") armToast();
+    if (target && target.id === "toast") armToast();
   });
 
   document.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
     if (!target || !target.closest) return;
+    // Open a dialog only once htmx has wired up its content (that happens when the swap settles, 20 ms or, on a busy
+    // device, much later): opened at the swap, the focused client search took typing and pasting that no search followed.
+    // (A reschedule answered with HX-Reswap: none still reports a swap into #dialog-body: open only on content.)
+    if (target.id === "dialog-body" && target.childElementCount > 0) open(appointmentDialog());
     // A form answered 422: take the user to the first field to correct.
     if (target.id === "appointment-panel") $("[aria-invalid=true]", target)?.focus();
     if (target.id === "client-picker") {
@@ -442,6 +443,14 @@
     if (event.target.id === "client-query") $("#client-id").value = "";
   });
 
+  // Text that reached the search box before htmx listened to it (a page of its own is focused by the browser before its
+  // scripts run) is searched now: htmx's "changed" filter would otherwise take it as already seen.
+  document.addEventListener("htmx:afterProcessNode", (event) => {
+    const input = event.target;
+    if (input.id !== "client-query" || input.value === input.defaultValue || $("#client-id")?.value) return;
+    htmx.trigger(input, "search-clients");
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.target.id !== "client-query") return;
     const list = listbox();
@@ -487,25 +496,26 @@
     if (event.detail.target?.id === "calendar-region") savedScroll = $("#calendar-scroll")?.scrollTop ?? null;
   });
 
+  // Once placed, the drawing is marked data-ready (what the browser tests wait for before they measure or drag).
   htmx.onLoad((root) => {
     if (root.id !== "calendar-region" && root !== document.body) return;
+    const calendar = root.id === "calendar-region" ? root : region();
     const scroller = $("#calendar-scroll", root);
     if (!scroller) {
       savedScroll = null;
-      return;
-    }
-    if (savedScroll !== null) {
+    } else if (savedScroll !== null) {
       scroller.scrollTop = savedScroll;
       savedScroll = null;
-      return;
+    } else {
+      let top = 7 * 4 * SLOT_PX - SLOT_PX; // 06:45, so the 07:00 label shows
+      const now = $("[data-now-line]", scroller);
+      if (now) {
+        const y = now.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+        if (y > top + scroller.clientHeight - 4 * SLOT_PX) top = y - scroller.clientHeight / 2;
+      }
+      scroller.scrollTop = top;
     }
-    let top = 7 * 4 * SLOT_PX - SLOT_PX; // 06:45, so the 07:00 label shows
-    const now = $("[data-now-line]", scroller);
-    if (now) {
-      const y = now.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
-      if (y > top + scroller.clientHeight - 4 * SLOT_PX) top = y - scroller.clientHeight / 2;
-    }
-    scroller.scrollTop = top;
+    if (calendar) calendar.dataset.ready = "true";
   });
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -524,16 +534,27 @@
   let stale = false;
   let staleTimer = null;
 
+  // What the page did with live changes, for anyone watching it (the browser tests wait on these rather than on time):
+  // <body data-live-changes="N" data-live-held="N" data-live-redraws="N" data-live-waiting="true|false"> (changes announced,
+  // redraws put off because something was in the way, redraws made, a redraw still owed).
+  const count = (name) => { document.body.dataset[name] = String(+(document.body.dataset[name] || 0) + 1); };
+
   function markStale() {
     stale = true;
+    document.body.dataset.liveWaiting = "true";
     clearTimeout(staleTimer);
     staleTimer = setTimeout(refreshIfStale, LIVE_DEBOUNCE_MS); // a burst of changes, one redraw
   }
 
   function refreshIfStale() {
     if (!stale || !region()) return;
-    if (document.hidden || drag || requestsInFlight > 0 || $("dialog[open]")) return;
+    if (document.hidden || drag || requestsInFlight > 0 || $("dialog[open]")) {
+      count("liveHeld"); // something is in the way: the redraw waits for it to end
+      return;
+    }
     stale = false;
+    document.body.dataset.liveWaiting = "false";
+    count("liveRedraws");
     unattendedRedraw = true;
     refreshCalendar();
   }
@@ -557,7 +578,10 @@
   let reopenDelay = REOPEN_MS;
   function openStream(url, afterGap) {
     const stream = new EventSource(url);
-    stream.addEventListener("appointments-changed", markStale);
+    stream.addEventListener("appointments-changed", () => {
+      count("liveChanges");
+      markStale();
+    });
     stream.addEventListener("open", () => {
       reopenDelay = REOPEN_MS;
       if (afterGap) markStale();
@@ -571,17 +595,39 @@
   }
   if (first && first.dataset.liveUrl && "EventSource" in window) openStream(first.dataset.liveUrl, false);
 
-  function zoneMinutes(timeZone) {
-    const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date());
-    const value = (type) => +(parts.find((p) => p.type === type)?.value || 0);
-    return value("hour") * 60 + value("minute");
+  // The now line follows the server's clock, not the device's (a phone's clock may be minutes off): the page says what
+  // the time was when it was drawn. It moves on each minute; when the practice's day changes, the calendar redraws so
+  // "today" moves with it.
+  let serverSkew = first && first.dataset.now ? +first.dataset.now - Date.now() : 0;
+  const serverNow = () => Date.now() + serverSkew;
+  htmx.onLoad((root) => {
+    const calendar = root.id === "calendar-region" ? root : $("#calendar-region", root);
+    if (calendar && calendar.dataset.now) serverSkew = +calendar.dataset.now - Date.now();
+  });
+
+  function zoneClock(timeZone) {
+    const parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(new Date(serverNow()));
+    const value = (type) => parts.find((p) => p.type === type)?.value || "00";
+    return { date: `${value("year")}-${value("month")}-${value("day")}`, minutes: +value("hour") * 60 + +value("minute") };
   }
-  setInterval(() => {
-    const line = $("[data-now-line]");
+
+  function tick() {
     const calendar = region();
-    if (!line || !calendar) return;
-    const minutes = zoneMinutes(calendar.dataset.timeZone);
-    line.style.gridRowStart = String(Math.floor(minutes / SNAP) + 1);
-    line.style.marginTop = `${((minutes % SNAP) * SLOT_PX) / SNAP}px`;
-  }, 60000);
+    if (calendar) {
+      const now = zoneClock(calendar.dataset.timeZone);
+      if (calendar.dataset.today && now.date !== calendar.dataset.today) {
+        markStale(); // a new day in the practice: redraw when nothing is in the way
+      } else {
+        const line = $("[data-now-line]");
+        if (line) {
+          line.style.gridRowStart = String(Math.floor(now.minutes / SNAP) + 1);
+          line.style.marginTop = `${((now.minutes % SNAP) * SLOT_PX) / SNAP}px`;
+        }
+      }
+    }
+    setTimeout(tick, 60000 - (serverNow() % 60000) + 50); // just after the next minute starts
+  }
+  if (first) setTimeout(tick, 60000 - (serverNow() % 60000) + 50);
 })();
