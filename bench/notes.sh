@@ -120,7 +120,7 @@ psql_db -Atc "SELECT left(subjective, 3) FROM session_notes LIMIT 1" | grep -q '
 sed "s|^|/api/v1/session-notes/|" "$OUT/drafts.txt" >"$OUT/paths-autosave-all.txt"
 head -n 1 "$OUT/paths-autosave-all.txt" >"$OUT/paths-autosave-1.txt"
 echo "/api/v1/session-notes?client_id=$CLIENT&page_size=100" >"$OUT/paths-list.txt"
-echo "/api/v1/session-notes?client_id=$CLIENT&page_size=100&q=shoulder%20tension" >"$OUT/paths-search.txt"
+echo "/api/v1/session-notes?client_id=$CLIENT&page_size=100&q=note%20123." >"$OUT/paths-search.txt"
 AUTH_API="Authorization: Bearer $TOKEN"
 for s in list search; do
   code="$(curl -sS -o "$OUT/sample-$s.json" -w '%{http_code}' -H "$AUTH_API" "$BASE_URL$(cat "$OUT/paths-$s.txt")")"
@@ -147,7 +147,7 @@ if [[ "$LINK" == "$BASE_URL"/* ]]; then
   if grep -q 'id="note-timeline"' "$OUT/sample-page.html"; then
     PAGE_ON=1
     echo "/clients/$CLIENT" >"$OUT/paths-page.txt"
-    echo "/clients/$CLIENT?q=shoulder%20tension" >"$OUT/paths-pagesearch.txt"
+    echo "/clients/$CLIENT?q=note%20123." >"$OUT/paths-pagesearch.txt"
   fi
 fi
 
@@ -217,10 +217,10 @@ PY
   echo "  would count as an error); at $CONNECTIONS connections over $CONNECTIONS drafts, without If-Match."
   echo "- *Timeline (API)*: \`GET /api/v1/session-notes?client_id=…&page_size=100\`: the newest 100 notes with their full"
   echo "  text ($LIST_BYTES bytes of JSON), one audit event naming them."
-  echo "- *Timeline search (API)*: the same with \`q=shoulder tension\`: all $STORED notes decrypted and matched in memory"
+  echo "- *Timeline search (API)*: the same with \`q=note 123.\`: all $STORED notes decrypted and matched in memory"
   echo "  ($SEARCH_TOTAL match)."
   if [ "$PAGE_ON" = 1 ]; then
-    echo "- *Client page*: \`GET /clients/{id}\` (full HTML, the timeline of all $STORED notes), and with \`?q=shoulder tension\`."
+    echo "- *Client page*: \`GET /clients/{id}\` (full HTML, the timeline of all $STORED notes), and with \`?q=note 123.\`."
   else
     echo "- *Client page*: not measured — this build's client page has no note timeline yet (it comes with the note pages)."
   fi
