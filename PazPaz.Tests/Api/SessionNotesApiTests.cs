@@ -156,6 +156,21 @@ public sealed class SessionNotesApiTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task Concurrent_saves_that_name_no_revision_all_apply_last_write_wins()
+    {
+        var (_, client, api) = await PracticeAsync();
+        var other = await App.ApiClientAsync("dana@example.com");
+        var note = await NoteAsync(api, client.Id, new { subjective = "Start" });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            (i % 2 == 0 ? api : other).PutAsync($"{Notes}/{Id(note)}", ApiClients.Raw($$"""{"subjective":"Save {{i}}"}"""))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var stored = await App.WithDbAsync(db => db.SessionNotes.IgnoreQueryFilters().SingleAsync());
+        Assert.StartsWith("Save ", stored.Subjective);
+    }
+
+    [Fact]
     public async Task Finalize_then_amend_keeps_every_version_newest_first_and_never_returns_to_draft()
     {
         var (practice, client, api) = await PracticeAsync();
