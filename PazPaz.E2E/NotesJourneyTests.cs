@@ -11,13 +11,13 @@ using static Microsoft.Playwright.Assertions;
 namespace PazPaz.E2E;
 
 /// <summary>
-/// Session notes in Chromium against the demo practice. Each journey takes a Tuesday of May next year, books a session at
+/// Session notes in Chromium against the demo practice. Each journey takes a Tuesday of July next year, books a session at
 /// 10:00 there and sets the app's clock to noon that day, so the session has just ended whatever the machine's date. The
 /// journeys wait on what the page says — #save-status[data-save-state] — never on time passing.
 /// </summary>
 public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
-    private const int Month = 5;
+    private const int Month = 7; // Calendar journeys take February, live updates May
 
     private static ILocator SaveState(IPage page, string state) => page.Locator($"#save-status[data-save-state='{state}']");
 

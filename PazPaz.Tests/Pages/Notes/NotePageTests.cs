@@ -302,4 +302,28 @@ public sealed class NotePageTests(PazPazApp app) : AppTest(app)
         Assert.Contains("finalized", (await refused.ParseAsync()).QuerySelector("#save-status").Text());
         Assert.Equal("Twice a week", (await App.StoredNoteAsync(note.Id)).Plan);
     }
+
+    [Fact]
+    public async Task Finalize_pressed_while_the_last_autosave_of_the_same_text_lands_is_no_conflict()
+    {
+        var (practice, noa, session, browser) = await SessionAsync();
+        var note = await App.NoteAsync(practice, noa.Id, session.Id);
+        var page = await browser.GetPageAsync($"/notes/{note.Id}");
+        // The field lost focus as the button was pressed: its autosave lands first, with the same text the form then posts.
+        Assert.Equal(HttpStatusCode.OK, (await browser.AutosaveAsync(page, ("assessment", "Last words"))).StatusCode);
+
+        var finalized = await browser.FinalizeAsync(await ReloadedFormAsync(browser, note.Id, page), ("assessment", "Last words"));
+
+        Assert.Equal(HttpStatusCode.Redirect, finalized.StatusCode);
+        Assert.Equal(SessionNoteStatus.Finalized, (await App.StoredNoteAsync(note.Id)).Status);
+    }
+
+    /// <summary>The same page as before (its revision now out of date), with its form action as first rendered.</summary>
+    private static async Task<AngleSharp.Dom.IDocument> ReloadedFormAsync(HttpClient browser, Guid noteId, AngleSharp.Dom.IDocument stale)
+    {
+        var fresh = await browser.GetPageAsync($"/notes/{noteId}");
+        var revision = stale.QuerySelector("#note-form input[name=revision]")!.GetAttribute("value")!;
+        fresh.QuerySelector("#note-form input[name=revision]")!.SetAttribute("value", revision);
+        return fresh;
+    }
 }

@@ -37,7 +37,7 @@ public sealed class NoteModel(PazPazDb db, TimeProvider clock, SessionNotes note
         Input = input;
         if (!await LoadForPostAsync(id, autosave: false, cancellationToken)) return NotFound();
         if (input.Read(ModelState) is not { } content) return await InvalidAsync(autosave: false, cancellationToken);
-        var saved = await Notes.SaveDraftAsync(id, input.ExpectedRevision, _ => content, cancellationToken);
+        var saved = await SaveDraftAsync(id, input.ExpectedRevision, content, cancellationToken);
         if (saved is not NoteResult.Saved draft) return await AnswerSaveAsync(saved, autosave: false, cancellationToken);
         var finalized = await Notes.FinalizeAsync(id, draft.Note.Revision, cancellationToken);
         if (finalized is NoteResult.Saved)
@@ -54,7 +54,7 @@ public sealed class NoteModel(PazPazDb db, TimeProvider clock, SessionNotes note
         Input = input;
         if (!await LoadForPostAsync(id, autosave, cancellationToken)) return NotFound();
         if (input.Read(ModelState) is not { } content) return await InvalidAsync(autosave, cancellationToken);
-        return await AnswerSaveAsync(await Notes.SaveDraftAsync(id, input.ExpectedRevision, _ => content, cancellationToken), autosave, cancellationToken);
+        return await AnswerSaveAsync(await SaveDraftAsync(id, input.ExpectedRevision, content, cancellationToken), autosave, cancellationToken);
     }
 
     /// <summary>

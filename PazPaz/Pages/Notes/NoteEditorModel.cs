@@ -133,9 +133,9 @@ public abstract class NoteEditorModel(PazPazDb db, TimeProvider clock, SessionNo
         var result = await create(content);
         if (result is NoteResult.Saved { Created: false, Note: var existing })
         {
-            var same = existing.Content() == content || existing.Content() is { IsEmpty: true };
-            result = input.ExpectedRevision is { } revision ? await notes.SaveDraftAsync(existing.Id, revision, _ => content, cancellationToken)
-                : same && existing.IsDraft ? await notes.SaveDraftAsync(existing.Id, existing.Revision, _ => content, cancellationToken)
+            var same = Same(existing.Content(), content) || existing.Content() is { IsEmpty: true };
+            result = input.ExpectedRevision is { } revision ? await SaveDraftAsync(existing.Id, revision, content, cancellationToken)
+                : same && existing.IsDraft ? await SaveDraftAsync(existing.Id, existing.Revision, content, cancellationToken)
                 : new NoteResult.Conflict(existing);
         }
         if (finalize && result is NoteResult.Saved saved)
@@ -151,6 +151,24 @@ public abstract class NoteEditorModel(PazPazDb db, TimeProvider clock, SessionNo
             return Redirect($"/notes/{saved.Note.Id}");
         }
         return await AnswerSaveAsync(result, autosave, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves a draft from the revision the page had. A refusal because the note moved on is no conflict when the stored text
+    /// is already the text sent: an autosave of it landed a moment earlier (the field lost focus as "Finalize" was pressed),
+    /// or another tab typed the same.
+    /// </summary>
+    protected async Task<NoteResult> SaveDraftAsync(Guid id, uint? revision, SessionNoteContent content, CancellationToken cancellationToken)
+    {
+        var result = await notes.SaveDraftAsync(id, revision, _ => content, cancellationToken);
+        return result is NoteResult.Conflict { Current: { IsDraft: true } stored } && Same(stored.Content(), content) ? new NoteResult.Saved(stored) : result;
+    }
+
+    private static bool Same(SessionNoteContent a, SessionNoteContent b)
+    {
+        static string Text(string? s) => (s ?? "").Replace("\r\n", "\n").Trim();
+        return Text(a.Subjective) == Text(b.Subjective) && Text(a.Objective) == Text(b.Objective) && Text(a.Assessment) == Text(b.Assessment)
+               && Text(a.Plan) == Text(b.Plan) && a.SessionDate == b.SessionDate && a.DurationMinutes == b.DurationMinutes;
     }
 
     /// <summary>Field errors: 422 with #save-status for autosave, the page again otherwise (422 for htmx, 200 for a plain post).</summary>
