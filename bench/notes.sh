@@ -239,6 +239,11 @@ PY
     row "Client page search, 1 connection" "${R[pagesearch-1]}" "$TARGET_TIMELINE"
     row "Client page search, $CONNECTIONS connections" "${R[pagesearch-$CONNECTIONS]}" "-"
   fi
+  echo
+  echo "Reading: at 1 connection the wall-clock percentiles are the latency a therapist feels, but only on a quiet machine;"
+  echo "with a load average above the $(nproc) cores (see above) they include waiting for a core behind other people's work."
+  echo "*App CPU per request* (the app process's user+system time ÷ requests) does not depend on that waiting and is the"
+  echo "figure to compare between runs; PostgreSQL's share is not in it."
   echo "<!-- session-notes:end -->"
 } | tee "$OUT/section.md"
 
