@@ -420,8 +420,15 @@ public sealed class SessionNotesApiTests(PazPazApp app) : AppTest(app)
         var get = await assistant.GetAsync($"{Notes}/{Id(note)}");
         var list = await assistant.GetAsync($"{Notes}?client_id={client.Id}");
         var create = await assistant.PostJsonAsync(Notes, new { client_id = client.Id });
+        var update = await assistant.PutJsonAsync($"{Notes}/{Id(note)}", new { subjective = "Assistant's text" });
+        var finalize = await assistant.PostAsync($"{Notes}/{Id(note)}/finalize", null);
+        var delete = await assistant.SendAsync(Request(HttpMethod.Delete, $"{Notes}/{Id(note)}", """{"reason":"x"}"""));
 
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (get.StatusCode, list.StatusCode, create.StatusCode));
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (update.StatusCode, finalize.StatusCode, delete.StatusCode));
+        Assert.DoesNotContain("Private", await update.Content.ReadAsStringAsync());
+        var stored = await App.WithDbAsync(db => db.SessionNotes.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(("Private", SessionNoteStatus.Draft, (DateTimeOffset?)null), (stored.Subjective, stored.Status, stored.DeletedAt));
         Assert.DoesNotContain("Private", await get.Content.ReadAsStringAsync());
     }
 

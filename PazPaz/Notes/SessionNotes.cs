@@ -125,8 +125,8 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     private async Task<NoteResult> ChangeOnceAsync(Guid id, uint? expectedRevision, Func<SessionNoteContent, SessionNoteContent> edit, Change change,
         CancellationToken cancellationToken)
     {
-        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         var (note, today) = await LoadAsync(id, includeDeleted: false, cancellationToken);
+        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         if (note is null) return new NoteResult.NotFound("Session note");
         if (expectedRevision is { } expected && expected != note.Revision) return new NoteResult.Conflict(note);
 
@@ -151,8 +151,8 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     /// </summary>
     public async Task<NoteResult> FinalizeAsync(Guid id, uint? expectedRevision, CancellationToken cancellationToken = default)
     {
-        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         var (note, _) = await LoadAsync(id, includeDeleted: false, cancellationToken);
+        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         if (note is null) return new NoteResult.NotFound("Session note");
         if (expectedRevision is { } expected && expected != note.Revision) return new NoteResult.Conflict(note);
         if (note.WhyNotFinalize() is { } why) return NoteResult.Invalid.Of("Status", why);
@@ -181,8 +181,8 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     /// <summary>Soft delete with a reason (drafts and finalized notes never amended); restorable for 30 days.</summary>
     public async Task<NoteResult> DeleteAsync(Guid id, string? reason, uint? expectedRevision, CancellationToken cancellationToken = default)
     {
-        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         var (note, _) = await LoadAsync(id, includeDeleted: false, cancellationToken);
+        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         if (note is null) return new NoteResult.NotFound("Session note");
         if (expectedRevision is { } expected && expected != note.Revision) return new NoteResult.Conflict(note);
         if (note.WhyNotDelete() is { } why) return NoteResult.Invalid.Of("Status", why);
@@ -198,8 +198,8 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     /// </summary>
     public async Task<NoteResult> RestoreAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         var (note, _) = await LoadAsync(id, includeDeleted: true, cancellationToken);
+        if (await WhyNotAllowedAsync(cancellationToken) is { } forbidden) return new NoteResult.Forbidden(forbidden);
         if (note is null) return new NoteResult.NotFound("Session note");
         var now = clock.GetUtcNow();
         if (note.WhyNotRestore(now) is { } why) return NoteResult.Invalid.Of("Status", why);
@@ -363,14 +363,25 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// <summary>The note (tracked) and the practice's today, in one round trip.</summary>
+    /// <summary>
+    /// The note (tracked), the practice's today and the caller's role, in one round trip (autosave runs this every second
+    /// of typing). The role is checked by the caller before anything is used: an assistant is refused even a note that exists.
+    /// </summary>
     private async Task<(SessionNote? Note, DateOnly Today)> LoadAsync(Guid id, bool includeDeleted, CancellationToken cancellationToken)
     {
         var notes = includeDeleted ? db.SessionNotes.IgnoreQueryFilters([PazPazDb.NotDeletedFilter]) : db.SessionNotes;
+        var userId = current.UserId;
         var row = await notes.Where(n => n.Id == id)
-            .Select(n => new { Note = n, Zone = db.Workspaces.Select(w => w.TimeZone).FirstOrDefault() })
+            .Select(n => new
+            {
+                Note = n,
+                Zone = db.Workspaces.Select(w => w.TimeZone).FirstOrDefault(),
+                Role = db.Users.Where(u => u.Id == userId).Select(u => (UserRole?)u.Role).FirstOrDefault(),
+            })
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? (null, default) : (row.Note, Today(TimeZones.Find(row.Zone ?? "UTC")));
+        if (row is null) return (null, default);
+        role ??= row.Role;
+        return (row.Note, Today(TimeZones.Find(row.Zone ?? "UTC")));
     }
 
     private async Task<TimeZoneInfo> ZoneAsync(CancellationToken cancellationToken) =>
