@@ -18,16 +18,17 @@ public sealed class AppCollection : ICollectionFixture<PazPazApp>
 
 /// <summary>
 /// The whole app over HTTP against one real PostgreSQL database: migrated once, emptied by Respawn before each test.
-/// The clock is a <see cref="FakeTimeProvider"/> so tests can move time.
+/// The clock is a <see cref="FakeTimeProvider"/> so tests can move time; it starts at <see cref="TestClock.Start"/>.
 /// </summary>
 public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string BaseUrl = "http://localhost";
     private Respawner? respawner;
+    private int resets;
 
     public string ConnectionString { get; private set; } = "";
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-mail-" + Guid.NewGuid().ToString("N"));
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
 
     /// <summary>Each fixture class has its own database, so collections can run side by side.</summary>
     protected virtual string DatabaseName => "pazpaz_test";
@@ -56,7 +57,8 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
         await respawner!.ResetAsync(connection);
         if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true);
         // A fake clock only moves forward; a new hour per test keeps earlier tests' windows out of reach.
-        Clock.Advance(TimeSpan.FromHours(1));
+        // The first test runs at the start instant itself, so a chosen PAZPAZ_TEST_NOW is an instant some test sees.
+        if (resets++ > 0) Clock.Advance(TimeSpan.FromHours(1));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -20,6 +20,54 @@ public sealed class AppointmentFormTests(PazPazApp app) : AppTest(app)
 
     private Task<List<Appointment>> AppointmentsAsync() => App.WithDbAsync(db => db.Appointments.IgnoreQueryFilters().OrderBy(a => a.ScheduledStart).ToListAsync());
 
+    private static readonly TimeZoneInfo Jerusalem = TimeZones.Find("Asia/Jerusalem");
+
+    /// <summary>
+    /// Moves the clock forward to <paramref name="time"/> in Jerusalem on the first day after now that <paramref name="isTheDay"/> picks
+    /// (a fake clock never goes back); sign in after it, as a move of months outlives any session.
+    /// </summary>
+    private DateOnly MoveClockTo(Func<DateOnly, bool> isTheDay, TimeOnly time)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), Jerusalem).DateTime).AddDays(1);
+        while (!isTheDay(day)) day = day.AddDays(1);
+        App.Clock.SetUtcNow(TimeZones.ToUtc(day.ToDateTime(time), Jerusalem));
+        return day;
+    }
+
+    // Israel moves its clocks from 02:00 to 03:00: on that night 02:00–02:59 never happens.
+    [Theory]
+    [InlineData("01:45", "01:45", "03:45")]
+    [InlineData("01:50", "03:00", "04:00")]
+    public async Task On_the_night_clocks_go_forward_the_new_form_opens_on_a_real_time_for_one_hour(string now, string start, string end)
+    {
+        var night = MoveClockTo(d => Jerusalem.IsInvalidTime(d.ToDateTime(new TimeOnly(2, 0))), TimeOnly.Parse(now));
+        var (_, noa, browser) = await PracticeAsync();
+
+        var form = await browser.GetPageAsync("/appointments/new");
+
+        Assert.Equal(night.ToString("yyyy-MM-dd"), form.QuerySelector("#appointment-date")?.GetAttribute("value"));
+        Assert.Equal((start, end), (form.QuerySelector("#appointment-start")?.GetAttribute("value"), form.QuerySelector("#appointment-end")?.GetAttribute("value")));
+        var response = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string> { ["client_id"] = noa.Id.ToString() });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var saved = Assert.Single(await AppointmentsAsync());
+        Assert.Equal(TimeZones.ToUtc(night.ToDateTime(TimeOnly.Parse(start)), Jerusalem), saved.ScheduledStart);
+        Assert.Equal(TimeSpan.FromHours(1), saved.ScheduledEnd - saved.ScheduledStart);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?date=today")] // the calendar's "New appointment" when today is on screen
+    public async Task At_23_55_on_31_December_the_new_form_opens_on_1_January_at_the_start_of_working_hours(string query)
+    {
+        var newYearsEve = MoveClockTo(d => d is { Month: 12, Day: 31 }, new TimeOnly(23, 55));
+        var (_, _, browser) = await PracticeAsync();
+
+        var form = await browser.GetPageAsync("/appointments/new" + query.Replace("today", newYearsEve.ToString("yyyy-MM-dd")));
+
+        Assert.Equal(newYearsEve.AddDays(1).ToString("yyyy-MM-dd"), form.QuerySelector("#appointment-date")?.GetAttribute("value"));
+        Assert.Equal(("08:00", "09:00"), (form.QuerySelector("#appointment-start")?.GetAttribute("value"), form.QuerySelector("#appointment-end")?.GetAttribute("value")));
+    }
+
     [Fact]
     public async Task A_slot_click_opens_the_form_at_that_time()
     {

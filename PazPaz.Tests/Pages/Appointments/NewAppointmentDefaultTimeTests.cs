@@ -5,8 +5,9 @@ using PazPaz.Tests.Support;
 namespace PazPaz.Tests.Pages.Appointments;
 
 /// <summary>
-/// "New appointment" without a clicked slot opens at the next quarter hour of the practice's clock; these are the moments
-/// of the day and year where that needs care. Every instant is next year (the fake clock only moves forward).
+/// "New appointment" without a clicked slot opens at the next quarter hour of the practice's clock. The moments where that
+/// needs care (23:55 on 31 December, the spring-forward night) are in AppointmentFormTests. Every instant is next year
+/// (the fake clock only moves forward).
 /// </summary>
 public sealed class NewAppointmentDefaultTimeTests(PazPazApp app) : AppTest(app)
 {
@@ -31,22 +32,5 @@ public sealed class NewAppointmentDefaultTimeTests(PazPazApp app) : AppTest(app)
         var year = NextYear;
         var (date, start, end) = await FormAtAsync(new DateTime(year, 6, 8, 8, 12, 0));
         Assert.Equal(($"{year}-06-08", "08:15", "09:15"), (date, start, end));
-    }
-
-    [Fact]
-    public async Task At_23_55_on_31_December_it_opens_on_1_January_at_the_start_of_working_hours()
-    {
-        var year = NextYear;
-        var (date, start, end) = await FormAtAsync(new DateTime(year, 12, 31, 23, 55, 0));
-        Assert.Equal(($"{year + 1}-01-01", "08:00", "09:00"), (date, start, end)); // Israel: 08:00–18:00
-    }
-
-    [Fact]
-    public async Task At_01_50_on_the_spring_forward_night_it_opens_at_03_00_not_at_02_00_which_never_happens()
-    {
-        var night = Enumerable.Range(1, 31).Select(d => new DateTime(NextYear, 3, d))
-            .Single(d => Jerusalem.IsInvalidTime(d.AddHours(2).AddMinutes(30)));
-        var (date, start, end) = await FormAtAsync(night.AddHours(1).AddMinutes(50));
-        Assert.Equal((night.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "03:00", "04:00"), (date, start, end));
     }
 }

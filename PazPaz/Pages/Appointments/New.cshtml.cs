@@ -14,8 +14,8 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
     public async Task<IActionResult> OnGetAsync(string? start, string? date, CancellationToken cancellationToken)
     {
         Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
-        var from = PracticeZone.TryParseLocal(start, out var slot) ? slot : DefaultStart(date);
-        Input.SetTimes(from, from.AddHours(1));
+        var from = Zone.Existing(PracticeZone.TryParseLocal(start, out var slot) ? slot : DefaultStart(date));
+        Input.SetTimes(from, Zone.HourAfter(from));
         await FindConflictsAsync(checker, cancellationToken);
         return await FormAsync(StatusCodes.Status200OK, cancellationToken);
     }
@@ -34,18 +34,17 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
     }
 
     /// <summary>
-    /// Today: the next quarter hour on the practice's clock (in a spring-forward gap, the first minute after it), or, from
-    /// 23:00 when no session fits before midnight, tomorrow at the start of working hours. Another day: the start of its
-    /// working hours.
+    /// Today: the next quarter hour, or tomorrow's start of working hours once no hour is left before midnight (never a time
+    /// already gone); another day: the start of working hours.
     /// </summary>
     private DateTime DefaultStart(string? date)
     {
         var today = Zone.Today(clock);
-        var hours = WorkingHours.For(Zone.Id);
         var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) && d.Year is >= 2000 and <= 2100 ? d : today;
-        if (day != today) return day.ToDateTime(hours.Start);
+        var workStart = WorkingHours.For(Zone.Id).Start;
+        if (day != today) return day.ToDateTime(workStart);
         var now = Zone.ToLocal(clock.GetUtcNow());
-        var next = Zone.ToLocal(Zone.ToUtc(now.Date.AddMinutes(Math.Ceiling(now.TimeOfDay.TotalMinutes / 15) * 15)));
-        return next.Date == now.Date && next.Hour < 23 ? next : today.AddDays(1).ToDateTime(hours.Start);
+        var next = now.Date.AddMinutes(Math.Ceiling(now.TimeOfDay.TotalMinutes / 15) * 15);
+        return next.Date == now.Date && next.Hour < 23 ? next : today.AddDays(1).ToDateTime(workStart);
     }
 }

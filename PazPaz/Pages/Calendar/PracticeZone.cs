@@ -23,6 +23,19 @@ public sealed class PracticeZone(string id)
 
     public DateTimeOffset ToUtc(DateTime local) => TimeZones.ToUtc(local, Zone);
 
+    /// <summary>A wall-clock time as it happens: one inside a spring-forward gap becomes the first valid minute after it.</summary>
+    public DateTime Existing(DateTime local) => ToLocal(ToUtc(local));
+
+    /// <summary>
+    /// An hour after <paramref name="local"/> on the wall clock; when that falls in a spring-forward gap, an hour of real time
+    /// (01:45 → 03:45), so a default end is never read as a shorter appointment.
+    /// </summary>
+    public DateTime HourAfter(DateTime local)
+    {
+        var end = local.AddHours(1);
+        return Zone.IsInvalidTime(end) ? ToLocal(ToUtc(local).AddHours(1)) : end;
+    }
+
     public DateTimeOffset StartOf(DateOnly day) => ToUtc(day.ToDateTime(TimeOnly.MinValue));
 
     public DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(ToLocal(clock.GetUtcNow()));
