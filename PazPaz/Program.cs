@@ -4,6 +4,7 @@ using PazPaz.Auth;
 using PazPaz.Calendar;
 using PazPaz.Data;
 using PazPaz.LiveUpdates;
+using PazPaz.Notes;
 using PazPaz.Notifications;
 using PazPaz.Operations;
 using PazPaz.Scheduling;
@@ -40,6 +41,7 @@ builder.Services.AddPazPazNotifications(builder.Configuration,
     runServer: !isAdminCommand && builder.Configuration.GetSection("Jobs").Get<JobsOptions>()?.RunInWebApp != false);
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
+builder.Services.AddPazPazNotes();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
 builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 builder.Services.AddOpenApi();

@@ -234,7 +234,7 @@ def write(results_path, meta_path, md_path):
         notes = "_No notes yet: add the interpretation of this run here; run.sh keeps this section._"
     # bench/feed.sh, bench/digests.sh and bench/live.sh have their own sections at the end; keep them.
     kept = []
-    for name in ("feed", "digests", "live"):
+    for name in ("feed", "digests", "live", "session-notes"):
         begin, end = f"<!-- {name}:begin", f"<!-- {name}:end -->"
         if os.path.exists(md_path) and begin in old and end in old:
             kept.append(begin + old.split(begin, 1)[1].split(end, 1)[0] + end)

@@ -45,4 +45,21 @@ public sealed class ApiReferenceTests(PazPazApp app) : AppTest(app)
         Assert.Equal("ExportAppointments", paths["/api/v1/appointments/export.ics"]!["get"]!["operationId"]!.GetValue<string>());
         Assert.DoesNotContain(paths, p => p.Key.StartsWith("/calendar/", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_reference_and_the_openapi_document_describe_the_session_note_operations_and_their_concurrency()
+    {
+        var page = await App.Browser().GetPageAsync("/developers/api");
+        var operations = page.QuerySelectorAll("li").Select(li => string.Join(" ", li.QuerySelectorAll("span, code").Take(2).Select(e => e.TextContent.Trim()))).ToList();
+        foreach (var operation in new[] { "GET /api/v1/session-notes", "POST /api/v1/session-notes", "GET /api/v1/session-notes/{id:guid}",
+                     "PUT /api/v1/session-notes/{id:guid}", "POST /api/v1/session-notes/{id:guid}/finalize",
+                     "DELETE /api/v1/session-notes/{id:guid}", "POST /api/v1/session-notes/{id:guid}/restore" })
+            Assert.Contains(operation, operations);
+        Assert.Contains("412 Precondition Failed", page.Body!.TextContent);
+
+        var paths = JsonNode.Parse(await App.Browser().GetStringAsync("/openapi/v1.json"))!["paths"]!.AsObject();
+        Assert.Equal("UpdateSessionNote", paths["/api/v1/session-notes/{id}"]!["put"]!["operationId"]!.GetValue<string>());
+        Assert.Equal("FinalizeSessionNote", paths["/api/v1/session-notes/{id}/finalize"]!["post"]!["operationId"]!.GetValue<string>());
+        Assert.Contains("If-Match", paths["/api/v1/session-notes/{id}"]!["put"]!["summary"]!.GetValue<string>());
+    }
 }

@@ -98,7 +98,7 @@ public sealed class DigestEmailTests(SmtpApp app) : SmtpTest(app)
         AdvanceToLocal(10);
         var now = App.Clock.GetUtcNow();
         // Two sessions end before the 10:35 reminder, one of them with a note; the third ends after it.
-        await App.BookAsync(practice.Owner, noa.Id, now.AddMinutes(1), minutes: 30);
+        var unnoted = await App.BookAsync(practice.Owner, noa.Id, now.AddMinutes(1), minutes: 30);
         var noted = await App.BookAsync(practice.Owner, eli.Id, now.AddMinutes(2), minutes: 30);
         await App.BookAsync(practice.Owner, eli.Id, now.AddMinutes(40), minutes: 60);
         await App.WithDbAsync(async db =>
@@ -117,6 +117,10 @@ public sealed class DigestEmailTests(SmtpApp app) : SmtpTest(app)
         Assert.Equal("1 session is waiting for its note", reminder.Subject);
         Assert.Contains("10:01–10:31 Noa Cohen", reminder.TextBody);
         Assert.DoesNotContain("Eli Mizrahi", reminder.TextBody);
+        // Each listed session links straight to its note page.
+        Assert.Contains($"Write the note: {PazPazApp.BaseUrl}/appointments/{unnoted.Id}/note", reminder.TextBody);
+        Assert.Contains($"href=\"{PazPazApp.BaseUrl}/appointments/{unnoted.Id}/note\"", reminder.HtmlBody);
+        Assert.DoesNotContain($"/appointments/{noted.Id}/note", reminder.TextBody);
     }
 
     [Fact]

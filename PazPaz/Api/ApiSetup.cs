@@ -34,6 +34,7 @@ public static class ApiSetup
         api.MapServicesApi();
         api.MapLocationsApi();
         api.MapAppointmentsApi();
+        api.MapSessionNotesApi();
         api.MapNotificationSettingsApi();
         api.MapCalendarStream();
         api.MapCalendarFeedsApi();

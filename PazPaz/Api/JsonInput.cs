@@ -47,8 +47,20 @@ public sealed class JsonInput
     {
         if (!Present(name, required, nullable, out var node) || node is null) return null;
         if (node.GetValueKind() != JsonValueKind.String) { AddError(name, "Must be a string."); return null; }
-        var value = node.GetValue<string>();
+        string value;
+        try
+        {
+            value = node.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but not text: System.Text.Json refuses to read it as a string.
+            AddError(name, "Must be valid Unicode text (it contains half of a surrogate pair).");
+            return null;
+        }
         if (value.Length > maxLength) { AddError(name, $"At most {maxLength} characters."); return null; }
+        // PostgreSQL text cannot hold U+0000: refused here rather than failing in the database.
+        if (value.Contains('\0')) { AddError(name, "Cannot contain NUL (U+0000) characters."); return null; }
         if (!nullable && string.IsNullOrWhiteSpace(value)) { AddError(name, "Cannot be empty."); return null; }
         return value;
     }
@@ -87,6 +99,15 @@ public sealed class JsonInput
         if (!Present(name, required, nullable, out var node) || node is null) return null;
         if (node.GetValueKind() == JsonValueKind.Number && node is JsonValue v && v.TryGetValue<int>(out var value)) return value;
         AddError(name, "Must be a whole number.");
+        return null;
+    }
+
+    /// <summary>A whole number from 0 to 4,294,967,295 (a session note's revision).</summary>
+    public uint? UInt(string name, bool required = false)
+    {
+        if (!Present(name, required, nullable: false, out var node) || node is null) return null;
+        if (node.GetValueKind() == JsonValueKind.Number && node is JsonValue v && v.TryGetValue<uint>(out var value)) return value;
+        AddError(name, "Must be a whole number from 0 to 4294967295.");
         return null;
     }
 

@@ -54,6 +54,24 @@ public sealed class QueryInput(IQueryCollection query)
         return null;
     }
 
+    /// <summary>A calendar date as YYYY-MM-DD.</summary>
+    public DateOnly? Date(string name)
+    {
+        if (Raw(name, false) is not { } raw) return null;
+        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        AddError(name, "Must be a date as YYYY-MM-DD.");
+        return null;
+    }
+
+    /// <summary>Free text, at most <paramref name="maxLength"/> characters.</summary>
+    public string? Text(string name, int maxLength)
+    {
+        if (Raw(name, false) is not { } raw) return null;
+        if (raw.Length <= maxLength && !raw.Contains('\0')) return raw;
+        AddError(name, $"At most {maxLength} characters, without NUL.");
+        return null;
+    }
+
     public TEnum? Enum<TEnum>(string name) where TEnum : struct, Enum
     {
         if (Raw(name, false) is not { } raw) return null;

@@ -69,7 +69,8 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         foreach (var property in entry.Properties)
         {
             var name = property.Metadata.Name;
-            if (Bookkeeping.Contains(name) || property.Metadata.IsPrimaryKey()) continue;
+            // Row versions (a session note's xmin) are bookkeeping the database keeps, not a change anyone made.
+            if (Bookkeeping.Contains(name) || property.Metadata.IsPrimaryKey() || property.Metadata.IsConcurrencyToken) continue;
             var personal = property.Metadata.FindAnnotation(ModelConventions.PersonalAnnotation)?.Value is true;
             switch (entry.State)
             {
@@ -78,6 +79,10 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
                     break;
                 case EntityState.Added when property.CurrentValue is not null:
                     changes[ModelConventions.SnakeCase(name)] = personal ? null : new { @new = Plain(property.CurrentValue) };
+                    break;
+                // A row removed for good (the purge of deleted session notes): which fields it held, values only when not personal.
+                case EntityState.Deleted when property.OriginalValue is not null:
+                    changes[ModelConventions.SnakeCase(name)] = personal ? null : new { old = Plain(property.OriginalValue) };
                     break;
             }
         }

@@ -39,7 +39,11 @@ public static class EmailTemplates
         subject: lines.Count == 1 ? "1 session is waiting for its note" : $"{lines.Count} sessions are waiting for their notes",
         heading: $"Session notes for {day.ToString("dddd d MMMM", En)}",
         intro: $"These appointments ended without a session note ({zone}):",
-        lines: lines, link: (CalendarUrl(baseUrl, day.ToDateTime(TimeOnly.MinValue)), "Open the day in the calendar"));
+        lines: lines, link: (CalendarUrl(baseUrl, day.ToDateTime(TimeOnly.MinValue)), "Open the day in the calendar"),
+        lineLink: a => (NoteUrl(baseUrl, a.Id), "Write the note"));
+
+    /// <summary>The note page of an appointment: it opens the existing note, or a new one that is created as the therapist types.</summary>
+    public static string NoteUrl(string baseUrl, Guid appointmentId) => $"{baseUrl}/appointments/{appointmentId}/note";
 
     public static EmailMessage AppointmentEvent(string to, string baseUrl, string zone, string kind, AppointmentLine a, bool viaApi)
     {
@@ -63,13 +67,17 @@ public static class EmailTemplates
     }
 
     private static EmailMessage Build(string to, string baseUrl, string subject, string heading, string intro,
-        IReadOnlyList<AppointmentLine> lines, (string Url, string Label) link)
+        IReadOnlyList<AppointmentLine> lines, (string Url, string Label) link, Func<AppointmentLine, (string Url, string Label)>? lineLink = null)
     {
         var settings = $"{baseUrl}/settings/notifications";
         var text = new StringBuilder();
         text.AppendLine(heading).AppendLine().AppendLine(intro);
         if (lines.Count > 0) text.AppendLine();
-        foreach (var line in lines) text.AppendLine("- " + Describe(line));
+        foreach (var line in lines)
+        {
+            text.AppendLine("- " + Describe(line));
+            if (lineLink?.Invoke(line) is (var lineUrl, var lineLabel)) text.AppendLine($"  {lineLabel}: {lineUrl}");
+        }
         text.AppendLine().AppendLine($"{link.Label}: {link.Url}")
             .AppendLine().AppendLine($"You get this e-mail because of your notification settings: {settings}");
 
@@ -79,7 +87,12 @@ public static class EmailTemplates
         if (lines.Count > 0)
         {
             html.Append("<ul>");
-            foreach (var line in lines) html.Append($"<li>{HtmlEncode(Describe(line))}</li>");
+            foreach (var line in lines)
+            {
+                html.Append($"<li>{HtmlEncode(Describe(line))}");
+                if (lineLink?.Invoke(line) is (var lineUrl, var lineLabel)) html.Append($" — <a href=\"{HtmlEncode(lineUrl)}\">{HtmlEncode(lineLabel)}</a>");
+                html.Append("</li>");
+            }
             html.Append("</ul>");
         }
         html.Append($"<p><a href=\"{HtmlEncode(link.Url)}\">{HtmlEncode(link.Label)}</a></p>")

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Notes;
 using PazPaz.Operations;
 
 namespace PazPaz.Notifications;
@@ -82,13 +83,12 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
         var day = NotificationPlanner.DateOf(delivery.OccasionKey);
         var now = clock.GetUtcNow();
         var ended = (await DayAsync(workspace.Id, day, zone, cancellationToken))
-            .Where(a => a.ScheduledEnd <= now && a.Status is AppointmentStatus.Scheduled or AppointmentStatus.Completed).ToList();
+            .Where(a => NotedSessions.WantsNote(a.Status, a.ScheduledEnd, now)).ToList();
         if (ended.Count == 0) return Skip("No appointment ended that day.");
-        var ids = ended.Select(a => a.Id).ToList();
-        var noted = await db.SessionNotes.IgnoreQueryFilters()
-            .Where(n => n.DeletedAt == null && n.AppointmentId != null && ids.Contains(n.AppointmentId.Value))
-            .Select(n => n.AppointmentId!.Value).ToListAsync(cancellationToken);
-        var missing = ended.Where(a => !noted.Contains(a.Id)).Select(a => Line(a, zone)).ToList();
+        // The calendar's note marks use the same definition (Notes/NotedSessions).
+        var noted = await db.SessionNotes.IgnoreQueryFilters().ForAppointmentsAsync(ended.Select(a => a.Id).ToList(), cancellationToken);
+        var missing = ended.Where(a => NotedSessions.IsWithoutNote(a.Status, a.ScheduledEnd, now, noted.ContainsKey(a.Id)))
+            .Select(a => Line(a, zone)).ToList();
         if (missing.Count == 0) return Skip("Every session of the day has a note.");
         return Send(EmailTemplates.NotesReminder(user.Email, baseUrl, workspace.TimeZone, day, missing));
     }

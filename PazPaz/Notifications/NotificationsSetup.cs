@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using PazPaz.Data;
+using PazPaz.Notes;
 using PazPaz.Operations;
 
 namespace PazPaz.Notifications;
@@ -41,13 +42,14 @@ public static class NotificationsSetup
         return services;
     }
 
-    /// <summary>Registers (or updates) the recurring jobs; idempotent, so every process may call it at start.</summary>
+    /// <summary>Registers (or updates) every recurring job (e-mail, and the session-notes purge); idempotent, so every process may call it at start.</summary>
     public static void ScheduleNotificationJobs(this IServiceProvider services)
     {
         var jobs = services.GetRequiredService<IRecurringJobManager>();
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         jobs.AddOrUpdate<NotificationJob>(NotificationJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Minutely(), utc);
         jobs.AddOrUpdate<NotificationJob>(NotificationJob.PurgeId, job => job.PurgeAsync(CancellationToken.None), Cron.Daily(3), utc);
+        jobs.AddOrUpdate<SessionNotePurgeJob>(SessionNotePurgeJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3, 30), utc);
     }
 
     /// <summary>The Hangfire dashboard, for platform admins only (others get the sign-in page or 403).</summary>
@@ -78,6 +80,7 @@ public static class NotificationsSetup
         builder.Services.AddScoped<Auth.CurrentUser>(); // stays empty: jobs see every practice
         builder.Services.AddPazPazData(builder.Configuration);
         builder.Services.AddPazPazNotifications(builder.Configuration, runServer: true);
+        builder.Services.AddScoped<SessionNotePurgeJob>(); // the one notes job; the notes service itself is for requests
 
         using var host = builder.Build();
         await host.Services.PrepareDatabaseAsync();

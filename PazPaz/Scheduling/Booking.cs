@@ -125,9 +125,12 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
         if (notes == SessionNoteAction.Delete && linked.Any(n => n.WasAmended))
             return new BookingResult.Refused("session_note_action",
                 "This appointment's session note was amended and is part of the medical record: keep it instead.");
+        var noteReason = string.IsNullOrWhiteSpace(reason) ? DeletedWithAppointment : reason;
+        if (notes == SessionNoteAction.Delete && linked.Count > 0 && SessionNote.ReasonProblems(noteReason) is { Count: > 0 } problems)
+            return new BookingResult.Refused("reason", problems.Values.First());
         foreach (var note in linked)
         {
-            if (notes == SessionNoteAction.Delete) note.Delete(reason, now);
+            if (notes == SessionNoteAction.Delete) note.Delete(noteReason, now);
             else note.UnlinkFromAppointment();
         }
         var wasScheduled = !appointment.IsDeleted && appointment.Status == AppointmentStatus.Scheduled;
@@ -138,6 +141,9 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
             new { reason, session_note_action = notes == SessionNoteAction.Delete ? "delete" : "keep", session_notes = linked.Count }, cancellationToken);
         return new BookingResult.Saved(appointment);
     }
+
+    /// <summary>The reason a note deleted with its appointment carries when the appointment's deletion gave none.</summary>
+    public const string DeletedWithAppointment = "Deleted with its appointment.";
 
     /// <summary>Undo of a delete: the appointment comes back if its slot is still free (or the user confirms).</summary>
     public async Task<BookingResult> UndeleteAsync(Guid id, bool allowConflict, CancellationToken cancellationToken = default)

@@ -859,6 +859,12 @@ namespace PazPaz.Data.Migrations
                         .HasColumnName("plan")
                         .HasAnnotation("PazPaz:Personal", true);
 
+                    b.Property<uint>("Revision")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.Property<DateOnly>("SessionDate")
                         .HasColumnType("date")
                         .HasColumnName("session_date");
@@ -893,12 +899,25 @@ namespace PazPaz.Data.Migrations
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_session_notes_client_id");
 
+                    b.HasIndex("PermanentDeleteAfter")
+                        .HasDatabaseName("ix_session_notes_permanent_delete_after")
+                        .HasFilter("deleted_at IS NOT NULL");
+
+                    b.HasIndex("WorkspaceId", "UpdatedAt")
+                        .HasDatabaseName("ix_session_notes_workspace_id_updated_at");
+
                     b.HasIndex("WorkspaceId", "ClientId", "SessionDate")
                         .HasDatabaseName("ix_session_notes_workspace_id_client_id_session_date");
 
                     b.ToTable("session_notes", null, t =>
                         {
+                            t.HasCheckConstraint("ck_session_notes_amended", "(status = 'amended') = (amendment_count > 0)");
+
+                            t.HasCheckConstraint("ck_session_notes_deleted", "(deleted_at IS NULL) = (permanent_delete_after IS NULL)");
+
                             t.HasCheckConstraint("ck_session_notes_duration", "duration_minutes IS NULL OR duration_minutes BETWEEN 0 AND 480");
+
+                            t.HasCheckConstraint("ck_session_notes_finalized", "(status = 'draft' AND current_version = 0 AND finalized_at IS NULL) OR (status <> 'draft' AND current_version >= 1 AND finalized_at IS NOT NULL)");
 
                             t.HasCheckConstraint("ck_session_notes_status", "status IN ('draft', 'finalized', 'amended')");
                         });

@@ -20,6 +20,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
     public Guid? AppointmentId { get; protected set; }
     public AppointmentStatus Status { get; protected set; } = AppointmentStatus.Scheduled;
     public bool HasSessionNote { get; protected set; }
+    /// <summary>"Write note" / "Open note" is offered: the user may see notes, and the session has one or its day has come.</summary>
+    public bool CanWriteNote { get; protected set; }
     public string? ClientName { get; private set; }
     public List<Service> Services { get; private set; } = [];
     public List<Location> Locations { get; private set; } = [];

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Notes;
 using PazPaz.Pages.Calendar;
 using PazPaz.Scheduling;
 
@@ -11,7 +12,7 @@ namespace PazPaz.Pages.Appointments;
 /// GET: an appointment in the form, with the status changes it allows and delete. POST: saves every field through
 /// <see cref="Booking.EditAsync"/>; another workspace's appointment is a 404.
 /// </summary>
-public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker checker) : AppointmentFormModel(db)
+public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker checker, SessionNotes notes, TimeProvider clock) : AppointmentFormModel(db)
 {
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -53,5 +54,7 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
         Status = appointment.Status;
         HasSessionNote = await Db.SessionNotes.AnyAsync(n => n.AppointmentId == appointment.Id, cancellationToken);
         Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
+        CanWriteNote = await notes.WhyNotAllowedAsync(cancellationToken) is null && (HasSessionNote ||
+            (appointment.Status != AppointmentStatus.Cancelled && DateOnly.FromDateTime(Zone.ToLocal(appointment.ScheduledStart)) <= Zone.Today(clock)));
     }
 }

@@ -2,6 +2,9 @@ using PazPaz.Domain;
 
 namespace PazPaz.Pages.Calendar;
 
+/// <summary>A session's note as the calendar marks it: written (finalized), a draft, missing (ended without one), or nothing to say.</summary>
+public enum NoteMark { None, Written, Draft, Missing }
+
 /// <summary>What a therapist reads for each status; colour is never the only signal.</summary>
 public static class AppointmentLabels
 {
@@ -19,6 +22,15 @@ public static class AppointmentLabels
         AppointmentStatus.Completed => "✓",
         AppointmentStatus.NoShow => "⊘",
         AppointmentStatus.Cancelled => "✕",
+        _ => "",
+    };
+
+    /// <summary>What a screen reader hears about the session's note (the icon says the same to the eye).</summary>
+    public static string NoteText(NoteMark mark) => mark switch
+    {
+        NoteMark.Written => "session note written",
+        NoteMark.Draft => "session note in draft",
+        NoteMark.Missing => "no session note yet",
         _ => "",
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.LiveUpdates;
+using PazPaz.Notes;
 using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Calendar;
@@ -14,9 +15,10 @@ public enum CalendarView { Day, Week, Month }
 /// The main screen: one day, one week or one month of appointments in the practice's time zone, at a bookmarkable
 /// address (<c>/calendar?view=week&amp;date=2026-03-10</c>). htmx navigates by fetching the same URL and selecting #calendar-region.
 /// </summary>
-public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes) : PageModel
+public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes) : PageModel
 {
-    public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status)
+    public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status,
+        NoteMark Note = NoteMark.None)
     {
         /// <summary>Only a scheduled appointment is dragged around; the others are history.</summary>
         public bool CanMove => Status == AppointmentStatus.Scheduled;
@@ -50,11 +52,23 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
                 ServiceName = a.Service != null ? a.Service.Name : null, a.Status })
             .ToListAsync(cancellationToken);
 
+        // Whether each session has its note, by the same rule as the notes reminder (NotedSessions); only for users who
+        // may see notes at all.
+        var now = clock.GetUtcNow();
+        var noted = await notes.WhyNotAllowedAsync(cancellationToken) is null
+            ? await db.SessionNotes.ForAppointmentsAsync(rows.Select(r => r.Id).ToList(), cancellationToken)
+            : null;
+        NoteMark Mark(Guid id, AppointmentStatus status, DateTimeOffset end) =>
+            noted is null ? NoteMark.None
+            : noted.TryGetValue(id, out var note) ? (note == SessionNoteStatus.Draft ? NoteMark.Draft : NoteMark.Written)
+            : NotedSessions.IsWithoutNote(status, end, now, hasNote: false) ? NoteMark.Missing
+            : NoteMark.None;
+
         var first = Days[0].Date;
         foreach (var row in rows)
         {
             var entry = new Entry(row.Id, Zone.ToLocal(row.ScheduledStart), Zone.ToLocal(row.ScheduledEnd), $"{row.FirstName} {row.LastName}",
-                row.ServiceName, row.Status);
+                row.ServiceName, row.Status, Mark(row.Id, row.Status, row.ScheduledEnd));
             var (startDay, endDay) = (DateOnly.FromDateTime(entry.Start), DateOnly.FromDateTime(entry.End));
             for (var day = startDay; day <= endDay; day = day.AddDays(1))
             {

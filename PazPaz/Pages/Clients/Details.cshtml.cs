@@ -5,11 +5,13 @@ using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Notes;
 using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser current, TimeProvider clock) : PageModel
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)] // it lists session notes: health data
+public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser current, TimeProvider clock, SessionNotes notes) : PageModel
 {
     /// <summary>One appointment as the client page shows it, in the practice's time zone.</summary>
     public sealed record Visit(Guid Id, DateTime Start, DateTime End, string? ServiceName, AppointmentStatus Status);
@@ -23,8 +25,14 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
     public Visit? Last { get; private set; }
     public List<Visit> Upcoming { get; private set; } = [];
     public List<Visit> Past { get; private set; } = [];
+    /// <summary>The session-note timeline (newest first), or null when this user may not see notes (assistants).</summary>
+    public List<TimelineEntry>? Notes { get; private set; }
+    /// <summary>Deleted notes still within their 30 days, with Restore.</summary>
+    public List<TimelineEntry> RecentlyDeleted { get; private set; } = [];
+    /// <summary>Words searched for in this client's notes.</summary>
+    public string? Q { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(Guid id, string? q, CancellationToken cancellationToken)
     {
         // Another workspace's client is simply not found: the wall filters it out.
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
@@ -32,7 +40,7 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
         Client = client;
 
         var workspace = await db.Workspaces.AsNoTracking().SingleAsync(cancellationToken);
-        var zone = TimeZones.Find(workspace.TimeZone);
+        var zone = Zone = TimeZones.Find(workspace.TimeZone);
         var now = clock.GetUtcNow();
         Today = workspace.Today(now);
         var rows = await db.Appointments.AsNoTracking().Where(a => a.ClientId == id).OrderBy(a => a.ScheduledStart)
@@ -52,6 +60,15 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
             .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).LastOrDefault();
 
         await audit.RecordAsync(AuditAction.Read, nameof(Domain.Client), id, current.WorkspaceId, current.UserId, cancellationToken: cancellationToken);
+
+        // The timeline and the recently deleted notes come through the notes service, which audits the reads.
+        Q = q?.Trim() is { Length: > 0 } words ? words[..Math.Min(words.Length, SessionNotes.SearchMaxLength)] : null;
+        if (await notes.TimelineAsync(id, Q, "page", cancellationToken: cancellationToken) is NoteResult.Timeline timeline)
+        {
+            Notes = timeline.Entries;
+            if (await notes.TimelineAsync(id, null, "page", deleted: true, cancellationToken) is NoteResult.Timeline deleted)
+                RecentlyDeleted = deleted.Entries;
+        }
         return Page();
     }
 
@@ -72,6 +89,11 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
         this.Flash($"{client.FullName} was restored.");
         return RedirectToPage("Details", new { id });
     }
+
+    private TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Utc;
+
+    /// <summary>"4 Dec 2026": an instant's day in the practice's zone.</summary>
+    public string LocalDay(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     public int? Age => Client.DateOfBirth is { } born
         ? Today.Year - born.Year - (Today < born.AddYears(Today.Year - born.Year) ? 1 : 0)
