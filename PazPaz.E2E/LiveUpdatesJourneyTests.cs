@@ -52,17 +52,13 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
         return api;
     }
 
-    private async Task<(TimeZoneInfo Zone, Guid ClientId)> DemoClientAsync(string name)
+    private async Task<Guid> DemoClientIdAsync(string name)
     {
         using var scope = App.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
-        var workspace = await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Name == "Dana Levi Physiotherapy");
-        var clients = await db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == workspace.Id).ToListAsync();
-        return (TimeZones.Find(workspace.TimeZone), clients.Single(c => c.FullName == name).Id);
+        return (await DemoClientAsync(scope.ServiceProvider.GetRequiredService<PazPazDb>(), name)).Id;
     }
 
-    private static string At(TimeZoneInfo zone, DateOnly day, int hour) =>
-        TimeZones.ToUtc(day.ToDateTime(new TimeOnly(hour, 0)), zone).ToString("o", CultureInfo.InvariantCulture);
+    private static string At(DateOnly day, int hour) => DemoTime(day, hour).ToString("o", CultureInfo.InvariantCulture);
 
     /// <summary>Runs <paramref name="journey"/> with two signed-in pages, each in its own browser context.</summary>
     private Task TwoCalendarsAsync(string testName, DateOnly day, Func<IPage, IPage, Task> journey) =>
@@ -98,12 +94,11 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
 
                 // An integration moves it to 14:00: both open calendars follow.
                 var id = await Block(second, day, "Maya Peretz").GetAttributeAsync("data-appointment-id");
-                var (zone, _) = await DemoClientAsync("Maya Peretz");
                 using var api = await ApiAsync();
                 changes = await CountAsync(second, "data-live-changes");
                 clock.Restart();
                 var moved = await api.PutAsJsonAsync($"/api/v1/appointments/{id}",
-                    new Dictionary<string, string> { ["scheduled_start"] = At(zone, day, 14), ["scheduled_end"] = At(zone, day, 15) });
+                    new Dictionary<string, string> { ["scheduled_start"] = At(day, 14), ["scheduled_end"] = At(day, 15) });
                 Assert.True(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
                 await CountedAsync(second, "data-live-changes", changes);
                 await Expect(second.Locator($".cal-day[data-date='{Iso(day)}'] [data-appointment-id][data-start='{Iso(day)}T14:00']"))
@@ -123,13 +118,13 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
             var dialog = second.Locator("#appointment-dialog");
             await second.GetByRole(AriaRole.Combobox, new() { Name = "Client" }).FillAsync("Half-typed");
 
-            var (zone, clientId) = await DemoClientAsync("Noa Cohen");
+            var clientId = await DemoClientIdAsync("Noa Cohen");
             using var api = await ApiAsync();
             var redraws = await CountAsync(second, "data-live-redraws");
             var held = await CountAsync(second, "data-live-held");
             var booked = await api.PostAsJsonAsync("/api/v1/appointments", new Dictionary<string, object>
             {
-                ["client_id"] = clientId, ["scheduled_start"] = At(zone, day, 15), ["scheduled_end"] = At(zone, day, 16), ["location_type"] = "clinic",
+                ["client_id"] = clientId, ["scheduled_start"] = At(day, 15), ["scheduled_end"] = At(day, 16), ["location_type"] = "clinic",
             });
             Assert.True(booked.IsSuccessStatusCode, await booked.Content.ReadAsStringAsync());
             await Expect(Block(first, day, "Noa Cohen")).ToBeVisibleAsync(); // the other calendar has it
@@ -156,10 +151,10 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
             using var api = await ApiAsync();
             async Task BookAsync(string client, int hour)
             {
-                var (zone, clientId) = await DemoClientAsync(client);
+                var clientId = await DemoClientIdAsync(client);
                 var booked = await api.PostAsJsonAsync("/api/v1/appointments", new Dictionary<string, object>
                 {
-                    ["client_id"] = clientId, ["scheduled_start"] = At(zone, day, hour), ["scheduled_end"] = At(zone, day, hour + 1),
+                    ["client_id"] = clientId, ["scheduled_start"] = At(day, hour), ["scheduled_end"] = At(day, hour + 1),
                     ["location_type"] = "clinic",
                 });
                 Assert.True(booked.IsSuccessStatusCode, await booked.Content.ReadAsStringAsync());

@@ -36,12 +36,11 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
     {
         using var scope = App.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
-        var workspace = await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Name == "Dana Levi Physiotherapy");
-        var client = (await db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == workspace.Id).ToListAsync()).Single(c => c.FullName == clientName);
+        var client = await DemoClientAsync(db, clientName);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), DemoZone).DateTime);
         foreach (var (date, assessment) in notes)
         {
-            var note = SessionNote.Create(workspace.Id, client.Id, new SessionNoteContent("Reports less pain", null, assessment, "Home exercises", date, 45), today);
+            var note = SessionNote.Create(client.WorkspaceId, client.Id, new SessionNoteContent("Reports less pain", null, assessment, "Home exercises", date, 45), today);
             note.Finalize(App.Clock.GetUtcNow(), null);
             db.Add(note);
         }

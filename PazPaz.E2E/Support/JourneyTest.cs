@@ -93,16 +93,22 @@ public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
     protected static ILocator Block(IPage page, DateOnly day, string client) =>
         page.Locator($".cal-day[data-date='{Iso(day)}'] [data-appointment-id]").Filter(new() { HasText = client });
 
+    /// <summary>One of the demo practice's clients, by full name (a computed property: matched in memory).</summary>
+    protected static async Task<Client> DemoClientAsync(PazPazDb db, string fullName)
+    {
+        var owner = await db.Users.IgnoreQueryFilters().SingleAsync(u => u.Email == DemoEmail);
+        var clients = await db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == owner.WorkspaceId).ToListAsync();
+        return clients.Single(c => c.FullName == fullName);
+    }
+
     /// <summary>An appointment written straight to the database, at a wall-clock time in the demo's zone.</summary>
     protected async Task<Guid> SeedAppointmentAsync(string clientName, DateOnly day, int hour, int minutes = 60, int minute = 0)
     {
         using var scope = App.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
-        var workspace = await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Name == "Dana Levi Physiotherapy");
-        var clients = await db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == workspace.Id).ToListAsync();
-        var client = clients.Single(c => c.FullName == clientName);
+        var client = await DemoClientAsync(db, clientName);
         var start = DemoTime(day, hour, minute);
-        var appointment = Appointment.Create(workspace.Id, client.Id, start, start.AddMinutes(minutes), LocationType.Clinic);
+        var appointment = Appointment.Create(client.WorkspaceId, client.Id, start, start.AddMinutes(minutes), LocationType.Clinic);
         db.Add(appointment);
         await db.SaveChangesAsync();
         return appointment.Id;

@@ -25,7 +25,7 @@ public sealed class TestClock : TimeProvider
     public static DateTimeOffset SuiteInstant()
     {
         var value = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(value)) return DateTimeOffset.UtcNow;
+        if (string.IsNullOrWhiteSpace(value)) return TimeProvider.System.GetUtcNow();
         if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
             throw new InvalidOperationException($"{Variable}='{value}' is not an instant; write e.g. 2026-03-27T01:30:00+02:00.");
         return instant;
