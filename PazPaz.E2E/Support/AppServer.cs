@@ -40,6 +40,9 @@ public sealed class AppServer : IAsyncLifetime
     /// <summary>Where the app writes its e-mail (.eml files); /dev/mailbox reads the same folder.</summary>
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-e2e-mail-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The app's local-disk file storage (encrypted objects).</summary>
+    public string FilesFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-e2e-files-" + Guid.NewGuid().ToString("N"));
+
     public IBrowser Browser => browser ?? throw new InvalidOperationException("The fixture has not been initialised.");
 
     /// <summary>The running app's services (resolve scoped ones inside <see cref="IServiceProvider.CreateScope"/>).</summary>
@@ -61,6 +64,8 @@ public sealed class AppServer : IAsyncLifetime
         {
             ["ConnectionStrings:Default"] = $"{server.TrimEnd(';')};Database={DatabaseName}",
             ["Email:PickupDirectory"] = MailFolder,
+            ["Storage:Provider"] = "Disk",
+            ["Storage:Disk:Root"] = FilesFolder,
             ["Smtp:Host"] = "",
             ["PazPaz:PublicBaseUrl"] = BaseUrl,
             ["PazPaz:SeedDemo"] = "true",
@@ -105,6 +110,7 @@ public sealed class AppServer : IAsyncLifetime
         try
         {
             if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true);
+            if (Directory.Exists(FilesFolder)) Directory.Delete(FilesFolder, recursive: true);
         }
         catch (IOException) { /* best effort */ }
     }

@@ -62,4 +62,22 @@ public sealed class ApiReferenceTests(PazPazApp app) : AppTest(app)
         Assert.Equal("FinalizeSessionNote", paths["/api/v1/session-notes/{id}/finalize"]!["post"]!["operationId"]!.GetValue<string>());
         Assert.Contains("If-Match", paths["/api/v1/session-notes/{id}"]!["put"]!["summary"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_reference_and_the_openapi_document_describe_the_attachment_operations()
+    {
+        var page = await App.Browser().GetPageAsync("/developers/api");
+        var operations = page.QuerySelectorAll("li").Select(li => string.Join(" ", li.QuerySelectorAll("span, code").Take(2).Select(e => e.TextContent.Trim()))).ToList();
+        foreach (var parent in new[] { "/api/v1/clients/{parentId:guid}/attachments", "/api/v1/session-notes/{parentId:guid}/attachments" })
+            foreach (var operation in new[] { $"GET {parent}", $"POST {parent}", $"GET {parent}/{{id:guid}}", $"GET {parent}/{{id:guid}}/content",
+                         $"PATCH {parent}/{{id:guid}}", $"DELETE {parent}/{{id:guid}}", $"POST {parent}/{{id:guid}}/restore" })
+                Assert.Contains(operation, operations);
+
+        var document = JsonNode.Parse(await App.Browser().GetStringAsync("/openapi/v1.json"))!;
+        var upload = document["paths"]!["/api/v1/clients/{parentId}/attachments"]!["post"]!;
+        Assert.Equal("UploadClientAttachment", upload["operationId"]!.GetValue<string>());
+        Assert.NotNull(upload["requestBody"]!["content"]!["multipart/form-data"]);
+        // The browser's own upload and content routes are not part of the public API.
+        Assert.DoesNotContain(document["paths"]!.AsObject(), p => p.Key.StartsWith("/files", StringComparison.Ordinal));
+    }
 }

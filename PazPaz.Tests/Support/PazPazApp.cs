@@ -29,6 +29,8 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-mail-" + Guid.NewGuid().ToString("N"));
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
+    /// <summary>The local-disk file storage of this app (encrypted objects), emptied with the database.</summary>
+    public string FilesFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-files-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>Each fixture class has its own database, so collections can run side by side.</summary>
     protected virtual string DatabaseName => "pazpaz_test";
@@ -56,6 +58,7 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
         await connection.OpenAsync();
         await respawner!.ResetAsync(connection);
         if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true);
+        if (Directory.Exists(FilesFolder)) Directory.Delete(FilesFolder, recursive: true);
         // A fake clock only moves forward; a new hour per test keeps earlier tests' windows out of reach.
         // The first test runs at the start instant itself, so a chosen PAZPAZ_TEST_NOW is an instant some test sees.
         if (resets++ > 0) Clock.Advance(TimeSpan.FromHours(1));
@@ -66,6 +69,8 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.UseSetting("Email:PickupDirectory", MailFolder);
+        builder.UseSetting("Storage:Provider", "Disk");
+        builder.UseSetting("Storage:Disk:Root", FilesFolder);
         builder.UseSetting("Smtp:Host", "");
         builder.UseSetting("PazPaz:PublicBaseUrl", BaseUrl);
         builder.UseSetting("PazPaz:SeedDemo", "false");
@@ -103,6 +108,7 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true);
+        if (Directory.Exists(FilesFolder)) Directory.Delete(FilesFolder, recursive: true);
     }
 }
 

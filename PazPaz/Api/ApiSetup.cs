@@ -35,6 +35,7 @@ public static class ApiSetup
         api.MapLocationsApi();
         api.MapAppointmentsApi();
         api.MapSessionNotesApi();
+        api.MapAttachmentsApi();
         api.MapNotificationSettingsApi();
         api.MapCalendarStream();
         api.MapCalendarFeedsApi();

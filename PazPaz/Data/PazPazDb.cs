@@ -47,7 +47,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new AppointmentConfiguration());
         model.ApplyConfiguration(new SessionNoteConfiguration(encryptor));
         model.ApplyConfiguration(new SessionNoteVersionConfiguration(encryptor));
-        model.ApplyConfiguration(new AttachmentConfiguration());
+        model.ApplyConfiguration(new AttachmentConfiguration(encryptor));
         model.ApplyConfiguration(new UserNotificationSettingsConfiguration());
         model.ApplyConfiguration(new AuditEventConfiguration());
         model.ApplyConfiguration(new CalendarFeedConfiguration());

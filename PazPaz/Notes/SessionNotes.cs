@@ -5,6 +5,7 @@ using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Files;
 using PazPaz.Scheduling;
 
 namespace PazPaz.Notes;
@@ -188,7 +189,9 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
         if (note.WhyNotDelete() is { } why) return NoteResult.Invalid.Of("Status", why);
         if (SessionNote.ReasonProblems(reason) is { Count: > 0 } problems) return new NoteResult.Invalid(problems);
 
-        note.Delete(reason!, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        note.Delete(reason!, now);
+        await NoteFiles.DeleteWithNoteAsync(db, note.Id, now, cancellationToken);
         return await SaveAsync(note, cancellationToken);
     }
 
@@ -211,6 +214,7 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
                     "This appointment has another session note now. Delete that one first to bring this one back.");
         }
         note.Restore(now);
+        await NoteFiles.RestoreWithNoteAsync(db, note.Id, now, cancellationToken);
         return await SaveAsync(note, cancellationToken);
     }
 

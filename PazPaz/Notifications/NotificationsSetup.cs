@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using PazPaz.Data;
+using PazPaz.Files;
 using PazPaz.Notes;
 using PazPaz.Operations;
 
@@ -49,6 +50,8 @@ public static class NotificationsSetup
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         jobs.AddOrUpdate<NotificationJob>(NotificationJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Minutely(), utc);
         jobs.AddOrUpdate<NotificationJob>(NotificationJob.PurgeId, job => job.PurgeAsync(CancellationToken.None), Cron.Daily(3), utc);
+        // Files first: a deleted note's files are due the same day as the note, which waits for them.
+        jobs.AddOrUpdate<AttachmentPurgeJob>(AttachmentPurgeJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3, 15), utc);
         jobs.AddOrUpdate<SessionNotePurgeJob>(SessionNotePurgeJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3, 30), utc);
     }
 
@@ -81,6 +84,8 @@ public static class NotificationsSetup
         builder.Services.AddPazPazData(builder.Configuration);
         builder.Services.AddPazPazNotifications(builder.Configuration, runServer: true);
         builder.Services.AddScoped<SessionNotePurgeJob>(); // the one notes job; the notes service itself is for requests
+        builder.Services.AddPazPazStorage(builder.Configuration);
+        builder.Services.AddScoped<AttachmentPurgeJob>();
 
         using var host = builder.Build();
         await host.Services.PrepareDatabaseAsync();

@@ -30,6 +30,8 @@ public sealed class PazPazOptions
     public int FeedRequestsPerIp { get; set; } = 600;
     /// <summary>Memory for the last body of each calendar feed, answered again while the feed is unchanged (0 turns it off).</summary>
     public int FeedCacheMegabytes { get; set; } = 64;
+    /// <summary>Files one user may upload per minute (each file is one upload; answered 429 with Retry-After beyond).</summary>
+    public int UploadsPerUserPerMinute { get; set; } = 60;
 }
 
 /// <summary>The "Smtp" section; an empty Host means e-mail is written to <see cref="EmailOptions.PickupDirectory"/>.</summary>

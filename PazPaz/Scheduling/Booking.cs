@@ -3,6 +3,7 @@ using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Files;
 using PazPaz.Notifications;
 
 namespace PazPaz.Scheduling;
@@ -130,7 +131,11 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
             return new BookingResult.Refused("reason", problems.Values.First());
         foreach (var note in linked)
         {
-            if (notes == SessionNoteAction.Delete) note.Delete(noteReason, now);
+            if (notes == SessionNoteAction.Delete)
+            {
+                note.Delete(noteReason, now);
+                await NoteFiles.DeleteWithNoteAsync(db, note.Id, now, cancellationToken);
+            }
             else note.UnlinkFromAppointment();
         }
         var wasScheduled = !appointment.IsDeleted && appointment.Status == AppointmentStatus.Scheduled;

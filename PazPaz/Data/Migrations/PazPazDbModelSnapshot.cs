@@ -259,12 +259,23 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
 
+                    b.Property<bool>("DeletedWithNote")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted_with_note");
+
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("text")
                         .HasColumnName("file_name")
                         .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<bool>("HasThumbnail")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_thumbnail");
+
+                    b.Property<DateTimeOffset?>("PermanentDeleteAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("permanent_delete_after");
 
                     b.Property<Guid?>("SessionNoteId")
                         .HasColumnType("uuid")
@@ -298,6 +309,10 @@ namespace PazPaz.Data.Migrations
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_attachments_client_id");
 
+                    b.HasIndex("PermanentDeleteAfter")
+                        .HasDatabaseName("ix_attachments_permanent_delete_after")
+                        .HasFilter("deleted_at IS NOT NULL");
+
                     b.HasIndex("SessionNoteId")
                         .HasDatabaseName("ix_attachments_session_note_id");
 
@@ -312,7 +327,9 @@ namespace PazPaz.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_attachments_content_type", "content_type IN ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')");
 
-                            t.HasCheckConstraint("ck_attachments_size", "size_bytes > 0 AND size_bytes <= 10485760");
+                            t.HasCheckConstraint("ck_attachments_deleted", "(deleted_at IS NULL) = (permanent_delete_after IS NULL)");
+
+                            t.HasCheckConstraint("ck_attachments_size", "size_bytes > 0 AND size_bytes <= 52428800");
                         });
                 });
 

@@ -22,6 +22,10 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
     [BindProperty] public InputModel Input { get; set; } = new();
     public bool CanEdit { get; private set; }
     public List<Zone> Zones { get; private set; } = [];
+    /// <summary>Bytes the practice's files take (deleted ones count until purged) and its quota.</summary>
+    public long StorageUsed { get; private set; }
+    public long StorageQuota { get; private set; }
+    public int StoragePercent => StorageQuota <= 0 ? 100 : (int)Math.Min(100, Math.Ceiling(StorageUsed * 100.0 / StorageQuota));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +56,9 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
         var now = clock.GetUtcNow();
         Zones = TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).OrderBy(z => z.Id, StringComparer.Ordinal)
             .Select(z => new Zone(z.Id, Offset(z.GetUtcOffset(now)))).ToList();
-        return await db.Workspaces.SingleAsync(cancellationToken);
+        var workspace = await db.Workspaces.SingleAsync(cancellationToken);
+        (StorageUsed, StorageQuota) = (workspace.StorageUsedBytes, workspace.StorageQuotaBytes);
+        return workspace;
     }
 
     private static string Offset(TimeSpan offset) => $"UTC{(offset < TimeSpan.Zero ? "−" : "+")}{offset.Duration():hh\\:mm}";
