@@ -51,7 +51,9 @@ public sealed class FilesPagesTests(PazPazApp app) : AppTest(app)
         Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
         var inline = await browser.GetAsync($"/files/{id}/content");
         Assert.Equal("inline", inline.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.Contains("frame-ancestors 'self'", inline.Headers.GetValues("Content-Security-Policy").Single());
+        var policy = inline.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.StartsWith("sandbox;", policy);
+        Assert.Contains("frame-ancestors 'self'", policy);
         Assert.Equal("SAMEORIGIN", inline.Headers.GetValues("X-Frame-Options").Single());
         var download = await browser.GetAsync($"/files/{id}/content?download=1");
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
