@@ -3,6 +3,7 @@ using PazPaz.Api;
 using PazPaz.Auth;
 using PazPaz.Calendar;
 using PazPaz.Data;
+using PazPaz.Files;
 using PazPaz.LiveUpdates;
 using PazPaz.Notes;
 using PazPaz.Notifications;
@@ -42,6 +43,7 @@ builder.Services.AddPazPazNotifications(builder.Configuration,
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
 builder.Services.AddPazPazNotes();
+builder.Services.AddPazPazStorage(builder.Configuration);
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
 builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 builder.Services.AddOpenApi();
