@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run.sh: start PazPaz locally (Development) with a private PostgreSQL cluster and the local dev mailbox.
+# run.sh: start PazPaz locally (Development) with a private PostgreSQL cluster, the local dev mailbox and attachments
+# kept (encrypted) in .data/files.
 # Idempotent: a second run reuses the cluster (.data/pg), the database and node_modules.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:5000}"
 export ConnectionStrings__Default="$PAZPAZ_PG;Database=pazpaz"
 export Email__PickupDirectory="$REPO/.data/mail"
+export Storage__Disk__Root="$REPO/.data/files"   # attachments, encrypted (the default provider, Disk)
 if [ -z "${PazPaz__PublicBaseUrl:-}" ]; then
   # First of the listen URLs, with a wildcard host (+, *, 0.0.0.0, [::]) shown as localhost.
   first_url="${ASPNETCORE_URLS%%;*}"
@@ -37,6 +39,7 @@ cat <<EOF
  PazPaz (Development) is starting: open $base
  E-mail is not sent: it lands in the local mailbox at $base/dev/mailbox
    (files in $Email__PickupDirectory)
+ Attachments are stored encrypted in $Storage__Disk__Root
 
  Sign in as demo@pazpaz.local: ask for a link on the sign-in page, then open the mailbox.
  Or, from another terminal in $REPO, print a sign-in link with the same settings:

@@ -32,7 +32,8 @@ ensure_frontend
 ensure_chromium
 ensure_apt vdirsyncer python3-icalendar  # the feed's subscriber test and independent parser
 ensure_smtp
-trap stop_smtp EXIT
+trap 'stop_s3; stop_smtp' EXIT
+ensure_s3
 
 export PAZPAZ_TEST_PG="$PAZPAZ_PG"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1

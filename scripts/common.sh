@@ -11,6 +11,10 @@
 #                            that keeps every message as a file; exports PAZPAZ_TEST_SMTP (host:port),
 #                            PAZPAZ_TEST_SMTP_DIR (a Maildir: one file per message in new/) and PAZPAZ_SMTP_PID.
 #   stop_smtp                stop the server ensure_smtp started (by its PID)
+#   ensure_s3                start s3rver (npm, in node_modules) on 127.0.0.1:${PAZPAZ_S3_PORT:-a free port} with the bucket
+#                            ${PAZPAZ_TEST_S3_BUCKET:-pazpaz-test}, data in .data/s3 (emptied each start); exports
+#                            PAZPAZ_TEST_S3 (http://127.0.0.1:PORT), PAZPAZ_TEST_S3_BUCKET and PAZPAZ_S3_PID.
+#   stop_s3                  stop the server ensure_s3 started (by its PID)
 #
 # Safe under `set -euo pipefail`; the functions return non-zero on failure instead of exiting,
 # so the file can also be sourced from an interactive shell.
@@ -261,7 +265,8 @@ ensure_database() {
 # Front end
 # ---------------------------------------------------------------------------------------------
 
-ensure_frontend() {
+# node_modules as package-lock.json says (npm ci when either file is newer than the last install).
+_pz_npm_packages() {
   if ! command -v npm >/dev/null 2>&1; then
     ensure_apt nodejs npm || return 1
   fi
@@ -278,6 +283,13 @@ ensure_frontend() {
         npm install --no-audit --no-fund --loglevel=error || exit 1
       fi
     fi
+  ) || return 1
+}
+
+ensure_frontend() {
+  _pz_npm_packages || return 1
+  (
+    cd "$REPO" || exit 1
 
     # The vendored htmx (committed) should match the pinned package.
     local want have
@@ -354,4 +366,44 @@ stop_smtp() {
     wait "$PAZPAZ_SMTP_PID" 2>/dev/null || true
   fi
   PAZPAZ_SMTP_PID=""
+}
+
+# ---------------------------------------------------------------------------------------------
+# S3 for the file storage tests
+# ---------------------------------------------------------------------------------------------
+
+_pz_port_answers() {
+  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2).close()" 2>/dev/null
+}
+
+ensure_s3() {
+  _pz_npm_packages || return 1
+  local dir="${PAZPAZ_S3_DIR:-$REPO/.data/s3}" port="${PAZPAZ_S3_PORT:-}" bucket="${PAZPAZ_TEST_S3_BUCKET:-pazpaz-test}"
+  [ -n "$port" ] || port="$(_pz_free_port)" || return 1
+  rm -rf "$dir" && mkdir -p "$dir" || return 1
+  # -a 127.0.0.1: its default, "localhost", may resolve to ::1 only. The SDK must upload with UseChunkEncoding=false:
+  # s3rver stores aws-chunked bodies as they came (framing and signatures included).
+  node "$REPO/node_modules/.bin/s3rver" -d "$dir" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket" >"$dir.log" 2>&1 &
+  PAZPAZ_S3_PID=$!
+  local _
+  for _ in $(seq 1 50); do
+    if _pz_port_answers "$port"; then
+      export PAZPAZ_TEST_S3="http://127.0.0.1:$port" PAZPAZ_TEST_S3_BUCKET="$bucket" PAZPAZ_S3_PID
+      _pz_log "S3 test server (s3rver) on 127.0.0.1:$port, bucket $bucket (data in $dir)"
+      return 0
+    fi
+    kill -0 "$PAZPAZ_S3_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$dir.log" >&2 || true
+  _pz_err "the S3 test server did not start on 127.0.0.1:$port"
+  return 1
+}
+
+stop_s3() {
+  if [ -n "${PAZPAZ_S3_PID:-}" ] && kill -0 "$PAZPAZ_S3_PID" 2>/dev/null; then
+    kill "$PAZPAZ_S3_PID" 2>/dev/null || true
+    wait "$PAZPAZ_S3_PID" 2>/dev/null || true
+  fi
+  PAZPAZ_S3_PID=""
 }

@@ -1,4 +1,5 @@
 using MimeKit;
+using PazPaz.Files;
 using PazPaz.Security;
 
 namespace PazPaz.Operations;
@@ -42,6 +43,8 @@ public static class StartupCheck
 
         try { Encryptor(configuration); }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException) { problems.Add(e.Message); }
+
+        problems.AddRange(StorageSetup.Problems(configuration));
         return problems;
     }
 

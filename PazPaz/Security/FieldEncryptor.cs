@@ -48,5 +48,41 @@ public sealed class FieldEncryptor
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>The key version new values and new file keys are encrypted under.</summary>
+    public int CurrentKeyVersion => currentVersion;
+
+    /// <summary>Length of a wrapped key: nonce, the 32-byte key encrypted, tag.</summary>
+    public const int WrappedKeySize = NonceSize + 32 + TagSize;
+
+    /// <summary>
+    /// Encrypts a 256-bit per-file key under the current master key (AES-256-GCM with a random nonce). The associated data
+    /// differs from the fields' ("pazpaz-file-key-v{n}"), so a wrapped key can never be passed off as a field value or back.
+    /// </summary>
+    public (int Version, byte[] Wrapped) WrapKey(ReadOnlySpan<byte> fileKey)
+    {
+        if (fileKey.Length != 32) throw new ArgumentException("A file key is 32 bytes.", nameof(fileKey));
+        var wrapped = new byte[WrappedKeySize];
+        var nonce = wrapped.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(keys[currentVersion], TagSize);
+        aes.Encrypt(nonce, fileKey, wrapped.AsSpan(NonceSize, 32), wrapped.AsSpan(NonceSize + 32), KeyAssociatedData(currentVersion));
+        return (currentVersion, wrapped);
+    }
+
+    /// <summary>The per-file key wrapped by <see cref="WrapKey"/> under key <paramref name="version"/>.</summary>
+    /// <exception cref="CryptographicException">The version is not configured, or the wrapped key was altered or made under another key.</exception>
+    public byte[] UnwrapKey(int version, ReadOnlySpan<byte> wrapped)
+    {
+        if (!keys.TryGetValue(version, out var key))
+            throw new CryptographicException($"Encryption key version {version} is not configured.");
+        if (wrapped.Length != WrappedKeySize) throw new CryptographicException("The wrapped file key has the wrong length.");
+        var fileKey = new byte[32];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(wrapped[..NonceSize], wrapped.Slice(NonceSize, 32), wrapped[(NonceSize + 32)..], fileKey, KeyAssociatedData(version));
+        return fileKey;
+    }
+
     private static byte[] AssociatedData(int version) => Encoding.ASCII.GetBytes($"pazpaz-field-v{version}");
+
+    private static byte[] KeyAssociatedData(int version) => Encoding.ASCII.GetBytes($"pazpaz-file-key-v{version}");
 }
