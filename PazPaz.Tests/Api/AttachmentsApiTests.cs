@@ -24,7 +24,11 @@ public sealed class AttachmentsApiTests(PazPazApp app) : AppTest(app)
     {
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return new MultipartFormDataContent { { file, "file", fileName } };
+        // As browsers send names they cannot put in a header as they are (line breaks, non-ASCII): RFC 5987 filename*.
+        file.Headers.ContentDisposition = fileName.All(c => c >= ' ' && c < 127)
+            ? new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileName = $"\"{fileName.Replace("\"", "")}\"" }
+            : new ContentDispositionHeaderValue("form-data") { Name = "\"file\"", FileNameStar = fileName };
+        return new MultipartFormDataContent { file };
     }
 
     private static async Task<JsonNode> CreatedAsync(HttpResponseMessage response)
@@ -33,8 +37,12 @@ public sealed class AttachmentsApiTests(PazPazApp app) : AppTest(app)
         return await response.JsonAsync();
     }
 
-    private async Task<(long Used, long Quota)> UsageAsync(Guid workspaceId) => await App.WithDbAsync(db =>
-        db.Workspaces.IgnoreQueryFilters().Where(w => w.Id == workspaceId).Select(w => ValueTuple.Create(w.StorageUsedBytes, w.StorageQuotaBytes)).SingleAsync());
+    private async Task<(long Used, long Quota)> UsageAsync(Guid workspaceId)
+    {
+        var usage = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().Where(w => w.Id == workspaceId)
+            .Select(w => new { w.StorageUsedBytes, w.StorageQuotaBytes }).SingleAsync());
+        return (usage.StorageUsedBytes, usage.StorageQuotaBytes);
+    }
 
     private Task<int> RowsAsync() => App.WithDbAsync(db => db.Attachments.IgnoreQueryFilters().CountAsync());
 
@@ -314,7 +322,7 @@ public sealed class AttachmentsApiTests(PazPazApp app) : AppTest(app)
         var (_, client, api) = await PracticeAsync();
         var response = await api.PostAsync(Files(client), ApiClients.Raw("""{"file":"x"}"""));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Contains("multipart/form-data", (await response.JsonAsync())["detail"]!.GetValue<string>());
+        Assert.Equal(0, await RowsAsync());
     }
 
     [Fact]

@@ -203,8 +203,11 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit
     // ---------------------------------------------------------------------------------------------------------------
 
     /// <summary>The workspace's quota and usage, for Settings → Workspace.</summary>
-    public async Task<(long Used, long Quota)> UsageAsync(CancellationToken cancellationToken = default) =>
-        await db.Workspaces.Select(w => new ValueTuple<long, long>(w.StorageUsedBytes, w.StorageQuotaBytes)).SingleAsync(cancellationToken);
+    public async Task<(long Used, long Quota)> UsageAsync(CancellationToken cancellationToken = default)
+    {
+        var usage = await db.Workspaces.Select(w => new { w.StorageUsedBytes, w.StorageQuotaBytes }).SingleAsync(cancellationToken);
+        return (usage.StorageUsedBytes, usage.StorageQuotaBytes);
+    }
 
     private static FileKind KindOf(Attachment attachment) => attachment.ContentType switch
     {
