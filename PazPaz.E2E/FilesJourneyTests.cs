@@ -163,5 +163,7 @@ public sealed class FilesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Expect(refused).ToContainTextAsync("Only JPEG, PNG or WebP pictures and PDF documents");
             await Expect(page.Locator("[data-upload-list] li[data-upload-state='done']")).ToContainTextAsync("Shoulder.jpg");
             await Expect(FileCard(page, "Shoulder.jpg")).ToBeVisibleAsync();
+            await page.Locator("#files").ScrollIntoViewIfNeededAsync();
+            await SaveReviewShotAsync(page, "files-client-phone");
         }, Phone);
 }

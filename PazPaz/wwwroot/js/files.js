@@ -63,7 +63,7 @@
       status.textContent = "Uploading…";
       top.append(name, status);
       const bar = document.createElement("progress");
-      bar.className = "mt-1 block h-1.5 w-full";
+      bar.className = "mt-1 block h-1.5 w-full accent-brand-600";
       bar.max = 100;
       bar.value = 0;
       bar.setAttribute("aria-label", `Uploading ${file.name}`);
