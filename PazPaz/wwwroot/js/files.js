@@ -45,6 +45,7 @@
     });
 
     function uploadAll(files) {
+      list.querySelectorAll("li[data-upload-state='done']").forEach((li) => li.remove());
       for (const file of Array.from(files)) upload(file);
     }
 
@@ -82,8 +83,8 @@
           bar.value = 100;
           status.textContent = "Uploaded";
           status.className = "flex-none font-medium text-brand-700";
-          // A finished row leaves after a moment; the file itself is in the list below by then.
-          setTimeout(() => li.remove(), 4000);
+          // A finished row stays until the next files are dropped (a timer would take it away before a slow second
+          // file finished, and the person may look away while it uploads).
         },
         refused(text) {
           li.dataset.uploadState = "refused";
