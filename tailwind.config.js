@@ -17,7 +17,7 @@ module.exports = {
     'btn', 'btn-secondary', 'btn-danger',
     'input', 'label', 'field-error', 'card',
     'flash-success', 'flash-error', 'flash-info',
-    'nav-link', 'nav-link-active',
+    'nav-link', 'nav-link-active', 'upload-progress',
     'input-validation-error',
   ],
   theme: {

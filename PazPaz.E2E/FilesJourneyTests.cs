@@ -142,6 +142,12 @@ public sealed class FilesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Expect(page.GetByTestId("file-message")).ToContainTextAsync("Restored");
             await Expect(page.Locator("#file-list")).ToHaveAttributeAsync("data-count", (before + 2).ToString());
             await AssertNoSeriousAccessibilityViolationsAsync(page, "the client page with files");
+
+            // The practice's storage, as a bar under Settings → Workspace.
+            await page.GotoAsync("/settings/workspace");
+            await Expect(page.GetByTestId("storage-usage")).ToContainTextAsync("of 10 GB used");
+            await Expect(page.GetByTestId("storage-bar")).ToHaveAttributeAsync("aria-valuenow", new Regex("^[1-9][0-9]*$"));
+            await SaveReviewShotAsync(page, "files-settings-storage");
         });
 
     [Fact]

@@ -64,7 +64,7 @@
       status.textContent = "Uploading…";
       top.append(name, status);
       const bar = document.createElement("progress");
-      bar.className = "mt-1 block h-1.5 w-full accent-brand-600";
+      bar.className = "upload-progress";
       bar.max = 100;
       bar.value = 0;
       bar.setAttribute("aria-label", `Uploading ${file.name}`);
@@ -89,7 +89,7 @@
         refused(text) {
           li.dataset.uploadState = "refused";
           li.classList.add("border-red-200", "bg-red-50");
-          bar.hidden = true;
+          bar.remove();
           status.textContent = "Not uploaded";
           status.className = "flex-none font-medium text-red-700";
           message.hidden = false;
@@ -107,7 +107,8 @@
     function pending(delta) {
       const count = Number(section.dataset.uploadsPending) + delta;
       section.dataset.uploadsPending = String(count);
-      if (delta < 0) {
+      // Reload the list once the last upload of a batch has answered (a reload started earlier might miss later files).
+      if (delta < 0 && count === 0) {
         const fileList = section.querySelector("#file-list");
         if (fileList && window.htmx) window.htmx.trigger(fileList, "files-changed");
       }
