@@ -123,4 +123,25 @@ public sealed class FilesPagesTests(PazPazApp app) : AppTest(app)
         Assert.Equal($"{PazPaz.Files.StorageQuota.Describe(size)} of 10 GB used", settings.QuerySelector("[data-testid=storage-usage]")!.TextContent.Trim());
         Assert.Equal("1", settings.QuerySelector("[data-testid=storage-bar]")!.GetAttribute("aria-valuenow"));
     }
+
+    [Fact]
+    public async Task The_note_page_takes_files_on_the_note_and_lists_them_there_not_on_the_client()
+    {
+        var (_, client, browser, token) = await SignedInAsync();
+        var noteId = await App.WithDbAsync(async db =>
+        {
+            var note = SessionNote.Create(client.WorkspaceId, client.Id, DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime));
+            db.Add(note);
+            await db.SaveChangesAsync();
+            return note.Id;
+        });
+        var page = await browser.GetPageAsync($"/notes/{noteId}");
+        Assert.Equal($"/files/upload/note/{noteId}", page.QuerySelector("[data-file-section]")!.GetAttribute("data-upload-url"));
+        var noteToken = page.QuerySelector("[data-file-section] input[name=__RequestVerificationToken]")!.GetAttribute("value");
+
+        var uploaded = await browser.SendAsync(Upload($"/files/upload/note/{noteId}", UploadSamples.PdfWithAuthor(), "x-ray report.pdf", noteToken));
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        Assert.Equal("1", (await browser.GetPageAsync($"/files/list?note={noteId}")).QuerySelector("#file-list")!.GetAttribute("data-count"));
+        Assert.Equal("0", (await browser.GetPageAsync($"/files/list?client={client.Id}")).QuerySelector("#file-list")!.GetAttribute("data-count"));
+    }
 }
