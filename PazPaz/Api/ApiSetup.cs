@@ -49,7 +49,8 @@ public static class ApiSetup
             http.User.Identity?.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme)
         {
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
-            if (!await antiforgery.IsRequestValidAsync(http))
+            // The header only: without it, antiforgery would look for the token in a form body, reading a whole upload first.
+            if (!http.Request.Headers.ContainsKey("RequestVerificationToken") || !await antiforgery.IsRequestValidAsync(http))
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid antiforgery token.");
         }
         return await next(context);
