@@ -29,21 +29,23 @@ public static class FileCleaner
     // A decoded 50 MP image takes 200 MB, and turning it upright another 200 MB for a moment: two at a time keeps a
     // burst of uploads from asking for gigabytes at once.
     private static readonly SemaphoreSlim ImageGate = new(2);
+    // PDFsharp holds a whole document in memory while it rewrites it (~11 MB for a 10 MiB PDF): the same two at a time.
+    private static readonly SemaphoreSlim PdfGate = new(2);
 
     public static async Task<CleanResult> CleanAsync(string inputPath, FileKind kind, string outputPath, string thumbnailPath, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (kind == FileKind.Pdf)
-            return await Task.Run(() => PdfCleaner.Clean(inputPath, outputPath, ct), ct);
-
-        await ImageGate.WaitAsync(ct);
+        var gate = kind == FileKind.Pdf ? PdfGate : ImageGate;
+        await gate.WaitAsync(ct);
         try
         {
-            return await Task.Run(() => ImageCleaner.Clean(inputPath, kind, outputPath, thumbnailPath, ct), ct);
+            return kind == FileKind.Pdf
+                ? await Task.Run(() => PdfCleaner.Clean(inputPath, outputPath, ct), ct)
+                : await Task.Run(() => ImageCleaner.Clean(inputPath, kind, outputPath, thumbnailPath, ct), ct);
         }
         finally
         {
-            ImageGate.Release();
+            gate.Release();
         }
     }
 
