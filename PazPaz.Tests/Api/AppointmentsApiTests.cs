@@ -246,6 +246,23 @@ public sealed class AppointmentsApiTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task A_session_still_to_come_cannot_be_completed_or_marked_a_no_show()
+    {
+        var (_, client, api) = await PracticeWithClientAsync();
+        var later = App.Clock.GetUtcNow().AddDays(6);
+        var id = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, later)));
+
+        foreach (var (status, says) in new[] { ("completed", "marked completed once it has started"), ("no_show", "marked a no-show once it has started") })
+        {
+            var response = await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains(says, (await response.JsonAsync())["errors"]!["status"]![0]!.GetValue<string>());
+        }
+        App.Clock.Advance(TimeSpan.FromDays(6) + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status = "completed" })).StatusCode);
+    }
+
+    [Fact]
     public async Task The_list_filters_orders_and_pages()
     {
         var (_, client, api) = await PracticeWithClientAsync();

@@ -114,9 +114,22 @@ public sealed class Appointment : IWorkspaceOwned
         _ => "That status change is not allowed.",
     };
 
+    /// <summary>
+    /// The rules of <see cref="WhyNot(AppointmentStatus, AppointmentStatus, bool)"/> and, at <paramref name="now"/>, §4's
+    /// "completing (or marking no-show) before the appointment has started is refused": a session six days ahead cannot
+    /// have taken place (or been missed) yet.
+    /// </summary>
+    public string? WhyNot(AppointmentStatus to, bool hasSessionNote, DateTimeOffset now) =>
+        WhyNot(Status, to, hasSessionNote) ?? (to != Status && ScheduledStart > now ? to switch
+        {
+            AppointmentStatus.Completed => "This session has not started yet: it can be marked completed once it has started.",
+            AppointmentStatus.NoShow => "This session has not started yet: it can be marked a no-show once it has started.",
+            _ => null,
+        } : null);
+
     public bool ChangeStatus(AppointmentStatus to, bool hasSessionNote, DateTimeOffset now)
     {
-        if (WhyNot(Status, to, hasSessionNote) is { } reason) throw new DomainException(reason);
+        if (WhyNot(to, hasSessionNote, now) is { } reason) throw new DomainException(reason);
         if (to == Status) return false;
         if (to == AppointmentStatus.Scheduled) TimeSetAt = now;
         Status = to;

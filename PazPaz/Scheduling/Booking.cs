@@ -100,7 +100,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
         var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (appointment is null) return new BookingResult.NotFound("Appointment");
         var hasNote = await db.SessionNotes.AnyAsync(n => n.AppointmentId == id, cancellationToken);
-        if (Appointment.WhyNot(appointment.Status, status, hasNote) is { } reason) return new BookingResult.Refused("status", reason);
+        if (appointment.WhyNot(status, hasNote, clock.GetUtcNow()) is { } reason) return new BookingResult.Refused("status", reason);
 
         var takesSlotBack = !appointment.BlocksTime && status is AppointmentStatus.Scheduled or AppointmentStatus.Completed;
         return await UnderLockAsync(async () =>

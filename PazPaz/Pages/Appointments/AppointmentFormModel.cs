@@ -20,6 +20,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
     public Guid? AppointmentId { get; protected set; }
     public AppointmentStatus Status { get; protected set; } = AppointmentStatus.Scheduled;
     public bool HasSessionNote { get; protected set; }
+    /// <summary>The session is still to come: it cannot be completed or marked a no-show yet (§4).</summary>
+    public bool NotStartedYet { get; protected set; }
     /// <summary>"Write note" / "Open note" is offered: the user may see notes, and the session has one or its day has come.</summary>
     public bool CanWriteNote { get; protected set; }
     public string? ClientName { get; private set; }
@@ -41,7 +43,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
             (AppointmentStatus.NoShow, AppointmentLabels.Icon(AppointmentStatus.NoShow), "No-show"),
             (AppointmentStatus.Cancelled, AppointmentLabels.Icon(AppointmentStatus.Cancelled), "Cancel appointment"),
             (AppointmentStatus.Scheduled, "↺", "Restore"),
-        }.Where(a => a.Item1 != Status && Appointment.WhyNot(Status, a.Item1, HasSessionNote) is null);
+        }.Where(a => a.Item1 != Status && Appointment.WhyNot(Status, a.Item1, HasSessionNote) is null &&
+                     !(NotStartedYet && a.Item1 is AppointmentStatus.Completed or AppointmentStatus.NoShow));
 
     private bool optionsLoaded;
 

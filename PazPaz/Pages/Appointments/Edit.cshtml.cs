@@ -53,6 +53,7 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
         AppointmentId = appointment.Id;
         Status = appointment.Status;
         HasSessionNote = await Db.SessionNotes.AnyAsync(n => n.AppointmentId == appointment.Id, cancellationToken);
+        NotStartedYet = appointment.ScheduledStart > clock.GetUtcNow();
         Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
         CanWriteNote = await notes.WhyNotAllowedAsync(cancellationToken) is null && (HasSessionNote ||
             (appointment.Status != AppointmentStatus.Cancelled && DateOnly.FromDateTime(Zone.ToLocal(appointment.ScheduledStart)) <= Zone.Today(clock)));
