@@ -10,13 +10,16 @@ cd "$REPO"
 
 ensure_postgres durable
 ensure_database pazpaz
+ensure_app_role
 ensure_frontend
 
 mkdir -p "$REPO/.data/mail"
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:5000}"
-export ConnectionStrings__Default="$PAZPAZ_PG;Database=pazpaz"
+# Two roles, as in production: postgres applies the migrations (and owns the tables); the app runs as pazpaz_app.
+export ConnectionStrings__Migrations="$PAZPAZ_PG;Database=pazpaz"
+export ConnectionStrings__Default="$PAZPAZ_PG_APP;Database=pazpaz"
 export Email__PickupDirectory="$REPO/.data/mail"
 export Storage__Disk__Root="$REPO/.data/files"   # attachments, encrypted (the default provider, Disk)
 if [ -z "${PazPaz__PublicBaseUrl:-}" ]; then
@@ -46,6 +49,7 @@ cat <<EOF
 
    ASPNETCORE_ENVIRONMENT=$(q "$ASPNETCORE_ENVIRONMENT") \\
    ConnectionStrings__Default=$(q "$ConnectionStrings__Default") \\
+   ConnectionStrings__Migrations=$(q "$ConnectionStrings__Migrations") \\
    Email__PickupDirectory=$(q "$Email__PickupDirectory") \\
    PazPaz__PublicBaseUrl=$(q "$PazPaz__PublicBaseUrl") \\
    PazPaz__SeedDemo=true \\

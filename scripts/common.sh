@@ -5,6 +5,8 @@
 #   ensure_postgres [MODE]   private PostgreSQL cluster on 127.0.0.1:${PAZPAZ_PG_PORT:-55432}, data in .data/pg;
 #                            MODE "durable" (default, fsync on) or "fast" (fsync off; tests only). Exports PAZPAZ_PG.
 #   ensure_database NAME     create database NAME in that cluster if missing
+#   ensure_app_role          create the app's login role pazpaz_app if missing (it owns nothing; the migrations, run as
+#                            the superuser postgres, grant it rows only). Exports PAZPAZ_PG_APP (PAZPAZ_PG as that role).
 #   ensure_frontend          npm ci when needed, then build PazPaz/wwwroot/css/app.css with Tailwind
 #   ensure_chromium          install Debian's chromium if /usr/bin/chromium is missing
 #   ensure_smtp              start a local SMTP server (Debian's python3-aiosmtpd) on 127.0.0.1:${PAZPAZ_SMTP_PORT:-a free port}
@@ -259,6 +261,18 @@ ensure_database() {
     _pz_log "creating database $name"
     _pz_psql -d postgres -c "CREATE DATABASE \"$name\"" >/dev/null || return 1
   fi
+}
+
+# ensure_app_role: the role ConnectionStrings__Default uses when ConnectionStrings__Migrations names the owner
+# (PazPaz/Data/SchemaOwner.cs). It cannot alter tables, drop or disable triggers or truncate, so it cannot switch off the
+# audit trail's append-only trigger. The cluster trusts local connections, so its password is only a placeholder.
+ensure_app_role() {
+  [ -n "${PAZPAZ_PGBIN:-}" ] || { _pz_err "ensure_app_role: call ensure_postgres first"; return 1; }
+  _pz_psql -d postgres -c "DO \$\$ BEGIN
+      CREATE ROLE pazpaz_app LOGIN PASSWORD 'pazpaz_app';
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END \$\$" >/dev/null || return 1
+  export PAZPAZ_PG_APP="Host=127.0.0.1;Port=$PAZPAZ_PG_PORT;Username=pazpaz_app;Password=pazpaz_app"
 }
 
 # ---------------------------------------------------------------------------------------------

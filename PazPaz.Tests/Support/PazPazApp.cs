@@ -26,7 +26,10 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     private Respawner? respawner;
     private int resets;
 
+    /// <summary>The superuser's connection: the migrations, Respawn and tests that look behind the app's back.</summary>
     public string ConnectionString { get; private set; } = "";
+    /// <summary>What the app under test connects as: <see cref="TestDatabase.AppRole"/>, which may only read and write rows.</summary>
+    public string AppConnectionString { get; private set; } = "";
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-mail-" + Guid.NewGuid().ToString("N"));
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
     /// <summary>The local-disk file storage of this app (encrypted objects), emptied with the database.</summary>
@@ -38,6 +41,7 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateFreshAsync(DatabaseName);
+        AppConnectionString = await TestDatabase.AppConnectionStringAsync(DatabaseName);
         _ = Services; // starts the host, which applies the migrations once
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
@@ -67,7 +71,8 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:Default", ConnectionString);
+        builder.UseSetting("ConnectionStrings:Default", AppConnectionString);
+        builder.UseSetting("ConnectionStrings:Migrations", ConnectionString);
         builder.UseSetting("Email:PickupDirectory", MailFolder);
         builder.UseSetting("Storage:Provider", "Disk");
         builder.UseSetting("Storage:Disk:Root", FilesFolder);

@@ -41,7 +41,7 @@ public static class AdminCommands
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         try
         {
-            await db.Database.MigrateAsync();
+            await SchemaOwner.MigrateAsync(scope.ServiceProvider, db);
             return args[0] switch
             {
                 "create-workspace" => await CreateWorkspaceAsync(db, clock, options, output, error),

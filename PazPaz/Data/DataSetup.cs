@@ -38,13 +38,13 @@ public static class DataSetup
         return builder.ConnectionString;
     }
 
-    /// <summary>Applies migrations (and the demo workspace when asked) before the first request is served.</summary>
+    /// <summary>Applies migrations (as the owner role when there is one, see <see cref="SchemaOwner"/>) and the demo workspace when asked, before the first request is served.</summary>
     public static async Task PrepareDatabaseAsync(this IServiceProvider services)
     {
         using var scope = services.CreateScope();
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PazPazOptions>>().Value;
         var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
-        if (options.MigrateOnStartup) await db.Database.MigrateAsync();
+        if (options.MigrateOnStartup) await SchemaOwner.MigrateAsync(scope.ServiceProvider, db);
         if (options.SeedDemo) await DemoWorkspace.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>());
     }
 }

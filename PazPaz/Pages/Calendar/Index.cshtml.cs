@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.LiveUpdates;
@@ -15,7 +16,7 @@ public enum CalendarView { Day, Week, Month }
 /// The main screen: one day, one week or one month of appointments in the practice's time zone, at a bookmarkable
 /// address (<c>/calendar?view=week&amp;date=2026-03-10</c>). htmx navigates by fetching the same URL and selecting #calendar-region.
 /// </summary>
-public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes) : PageModel
+public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes, CurrentUser current) : PageModel
 {
     public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status,
         NoteMark Note = NoteMark.None)
@@ -43,7 +44,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
 
     public async Task OnGetAsync(string? view, string? date, CancellationToken cancellationToken)
     {
-        LiveUrl = "/api/v1/appointments/stream?since=" + Uri.EscapeDataString(changes.Mark); // taken before reading, never after
+        LiveUrl = "/api/v1/appointments/stream?since=" + Uri.EscapeDataString(changes.MarkOf(current.RequireWorkspaceId())); // taken before reading, never after
         var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
         var rows = await db.Appointments.AsNoTracking()
             .Overlapping(from, to)
