@@ -19,7 +19,8 @@ namespace PazPaz.Audit;
 /// <item>session notes (<see cref="Notes.SessionNotes"/>) and files (<see cref="Files.Attachments"/>), which call this.</item>
 /// </list>
 /// Not recorded: overlap warnings (client initials only, which identify nobody); the client's name in the header of a note or
-/// file page (that page's note or file read names it already); responses to a write, which echo what was just written
+/// file page (that page's note or file read names it already) or of an empty form for a new note (reached from the client's
+/// page or the appointment dialog, whose reads were recorded); responses to a write, which echo what was just written
 /// and are audited as the write; calendar-sync feeds fetched by calendar apps (no person reads them there; the feed's
 /// creation and settings are audited, a one-off export is an <c>export</c> event); e-mails.
 /// </remarks>
