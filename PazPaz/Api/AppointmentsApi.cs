@@ -30,13 +30,14 @@ public static class AppointmentsApi
         var group = api.MapGroup("/appointments").WithTags("Appointments");
 
         group.MapGet("/", ListAsync).WithName("ListAppointments")
-            .WithSummary("Appointments, newest start first; filter by start_date, end_date, client_id, status, updated_since.");
+            .WithSummary("Appointments, newest start first; filter by start_date, end_date, client_id, status, updated_since. The page is recorded as one read in the audit trail, naming its appointments.");
         group.MapGet("/conflicts", CheckConflictsAsync).WithName("CheckAppointmentConflicts")
             .WithSummary("Scheduled or completed appointments overlapping a time range (client initials only).");
         group.MapGet("/export.ics", ExportAsync).WithName("ExportAppointments")
             .WithSummary("A one-off iCalendar (RFC 5545) file of the appointments between start_date and end_date (both required, at most 2 years apart), in the feed's format; privacy_preset (default session) and show_private_locations as a feed's settings. Audited as an export.")
             .Produces(StatusCodes.Status200OK, contentType: "text/calendar");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetAppointment");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetAppointment")
+            .WithSummary("One appointment with its client's name and notes; the read is recorded in the audit trail.");
         group.MapPost("/", CreateAsync).WithName("CreateAppointment")
             .WithSummary("Books an appointment; 409 with conflicting_appointments unless allow_conflict=true.");
         group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateAppointment")
@@ -50,7 +51,7 @@ public static class AppointmentsApi
         a.CreatedAt, a.UpdatedAt, a.EditedAt, a.EditCount, a.Sequence,
         client is null ? null : new ClientSummary(client.Id, client.FirstName, client.LastName, client.FullName));
 
-    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
         var query = new QueryInput(request.Query);
         var start = query.Instant("start_date");
@@ -76,6 +77,8 @@ public static class AppointmentsApi
         var total = await appointments.CountAsync(cancellationToken);
         var items = await appointments.Include(a => a.Client).OrderByDescending(a => a.ScheduledStart).ThenBy(a => a.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        // Each carries its client's name and the appointment's notes: one read event naming the appointments on this page.
+        await reads.RecordAsync(nameof(Appointment), items.Select(a => a.Id).ToList(), "api_list", cancellationToken);
         return Results.Ok(new PagedList<AppointmentResponse>(items.Select(a => ToResponse(a, a.Client)).ToList(), total, page, pageSize,
             (total + pageSize - 1) / pageSize));
     }
@@ -128,10 +131,12 @@ public static class AppointmentsApi
         return Results.Ok(new ConflictCheckResponse(found.Count > 0, found.Select(ToResponse).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
         var appointment = await db.Appointments.AsNoTracking().Include(a => a.Client).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        return appointment is null ? ApiResults.NotFound("Appointment") : Results.Ok(ToResponse(appointment, appointment.Client));
+        if (appointment is null) return ApiResults.NotFound("Appointment");
+        await reads.RecordAsync(nameof(Appointment), [appointment.Id], "api", cancellationToken);
+        return Results.Ok(ToResponse(appointment, appointment.Client));
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public static class ClientsApi
         var group = api.MapGroup("/clients").WithTags("Clients");
 
         group.MapGet("/", ListAsync).WithName("ListClients")
-            .WithSummary("Clients sorted by last then first name. q searches name, e-mail and phone; archived clients only with include_inactive=true. Every client returned is recorded as read in the audit trail.");
+            .WithSummary("Clients sorted by last then first name. q searches name, e-mail and phone; archived clients only with include_inactive=true. The page is recorded as one read in the audit trail, naming every client returned.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetClient")
             .WithSummary("One client with health fields; the read is recorded in the audit trail.");
         group.MapPost("/", CreateAsync).WithName("CreateClient")
@@ -36,8 +36,7 @@ public static class ClientsApi
         c.DateOfBirth, c.Address, c.MedicalHistory, c.EmergencyContactName, c.EmergencyContactPhone, c.Notes, c.Tags.ToList(),
         c.ConsentToStoreData, c.HideNameOutsidePazPaz, c.IsActive, c.CreatedAt, c.UpdatedAt);
 
-    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, CurrentUser current, TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
         var query = new QueryInput(request.Query);
         var text = request.Query["q"].ToString();
@@ -52,18 +51,17 @@ public static class ClientsApi
         var total = await clients.CountAsync(cancellationToken);
         var items = await clients.OrderByName().Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
 
-        // The list carries health fields, so each client in it is a read like opening its page.
-        db.AuditEvents.AddRange(items.Select(c => ReadEvent(c.Id, current, clock)));
-        await db.SaveChangesAsync(cancellationToken);
+        // The list carries health fields: one read event naming every client on this page.
+        await reads.RecordAsync(nameof(Client), items.Select(c => c.Id).ToList(), "api_list", cancellationToken);
         return Results.Ok(new PagedList<ClientResponse>(items.Select(ToResponse).ToList(), total, page, pageSize, (total + pageSize - 1) / pageSize));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, AuditLog audit, CurrentUser current, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
         // Another workspace's client is not found: the wall filters it out.
         if (await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client)
             return ApiResults.NotFound("Client");
-        await audit.RecordAsync(AuditAction.Read, nameof(Client), id, current.WorkspaceId, current.UserId, new { via = "api" }, cancellationToken);
+        await reads.RecordAsync(nameof(Client), [client.Id], "api", cancellationToken);
         return Results.Ok(ToResponse(client));
     }
 
@@ -143,8 +141,4 @@ public static class ClientsApi
             Flag("consent_to_store_data", current.ConsentToStoreData),
             Flag("hide_name_outside_pazpaz", current.HideNameOutsidePazPaz));
     }
-
-    private static AuditEvent ReadEvent(Guid clientId, CurrentUser current, TimeProvider clock) =>
-        AuditEvent.Record(AuditAction.Read, nameof(Client), clientId, current.WorkspaceId, current.UserId, clock.GetUtcNow(),
-            metadata: """{"via":"api_list"}""", ipAddress: current.IpAddress, userAgent: current.UserAgent);
 }

@@ -11,9 +11,9 @@ namespace PazPaz.Files;
 /// temporary file (cut off above 10 MiB) → its kind from the content → cleaned (images re-encoded without metadata, PDFs
 /// without their metadata) → the cleaned size reserved in the quota (one conditional UPDATE) → encrypted into storage →
 /// its row. Any step that fails undoes the ones before it: nothing is stored or reserved for a refused file.
-/// Reads (lists, downloads) are audited through <see cref="RecordReadAsync"/>; writes by the SaveChanges interceptor.
+/// Reads (lists, downloads) are audited through <see cref="RecordReadAsync"/> (<see cref="ReadAudit"/>); writes by the SaveChanges interceptor.
 /// </summary>
-public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit, FileVault vault, UploadThrottle throttle,
+public sealed class Attachments(PazPazDb db, CurrentUser current, ReadAudit reads, FileVault vault, UploadThrottle throttle,
     TimeProvider clock, ILogger<Attachments> logger)
 {
     private UserRole? role;
@@ -151,17 +151,9 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit
         return new AttachmentResult.Content(attachment, stream, thumbnail ? "image/webp" : attachment.ContentType, thumbnail ? null : attachment.SizeBytes);
     }
 
-    /// <summary>
-    /// The one place a read of files is audited (pages and API, one file or a list): one <c>read</c> event; a single file
-    /// is its resource, a list names its files' ids in the metadata. Nothing read, nothing recorded.
-    /// </summary>
-    public async Task RecordReadAsync(IReadOnlyList<Guid> ids, string via, CancellationToken cancellationToken = default)
-    {
-        if (ids.Count == 0) return;
-        object metadata = ids.Count == 1 ? new { via } : new { via, attachment_ids = ids };
-        await audit.RecordAsync(AuditAction.Read, nameof(Attachment), ids.Count == 1 ? ids[0] : null, current.WorkspaceId, current.UserId,
-            metadata, cancellationToken);
-    }
+    /// <summary>A read of files (one or a list), recorded through <see cref="ReadAudit"/> like every read of health data.</summary>
+    public Task RecordReadAsync(IReadOnlyList<Guid> ids, string via, CancellationToken cancellationToken = default) =>
+        reads.RecordAsync(nameof(Attachment), ids, via, cancellationToken);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Changes

@@ -16,7 +16,7 @@ namespace PazPaz.Notes;
 /// reads. Writes name the <see cref="SessionNote.Revision"/> they started from; a stale one gets
 /// <see cref="NoteResult.Conflict"/> with the stored note, never a silent overwrite.
 /// </summary>
-public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booking, AuditLog audit, TimeProvider clock)
+public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booking, ReadAudit reads, TimeProvider clock)
 {
     public const int SearchMaxLength = 200;
     public const int PreviewMaxLength = 160;
@@ -219,7 +219,7 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Reading (every read audited, through RecordReadAsync)
+    // Reading (every read audited, through RecordReadAsync and ReadAudit)
     // ---------------------------------------------------------------------------------------------------------------
 
     /// <summary>One note with its versions (newest first), for reading or editing; the read is audited.</summary>
@@ -319,17 +319,9 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
         return new NoteResult.Timeline(entries);
     }
 
-    /// <summary>
-    /// The one place a read of session notes is audited (pages and API, one note or a list): one <c>read</c> event; a
-    /// single note is its resource, a list names its notes' ids in the metadata. Nothing read, nothing recorded.
-    /// </summary>
-    public async Task RecordReadAsync(IReadOnlyList<Guid> noteIds, string via, CancellationToken cancellationToken = default)
-    {
-        if (noteIds.Count == 0) return;
-        object metadata = noteIds.Count == 1 ? new { via } : new { via, session_note_ids = noteIds };
-        await audit.RecordAsync(AuditAction.Read, nameof(SessionNote), noteIds.Count == 1 ? noteIds[0] : null, current.WorkspaceId,
-            current.UserId, metadata, cancellationToken);
-    }
+    /// <summary>A read of session notes (one or a list), recorded through <see cref="ReadAudit"/> like every read of health data.</summary>
+    public Task RecordReadAsync(IReadOnlyList<Guid> noteIds, string via, CancellationToken cancellationToken = default) =>
+        reads.RecordAsync(nameof(SessionNote), noteIds, via, cancellationToken);
 
     /// <summary>
     /// Search within one client's notes. The SOAP fields are encrypted at rest (AES-GCM with a random nonce), so

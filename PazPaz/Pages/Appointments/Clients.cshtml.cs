@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
@@ -8,7 +9,7 @@ using PazPaz.Domain;
 namespace PazPaz.Pages.Appointments;
 
 /// <summary>The appointment form's client picker: GET searches active clients by name, POST adds a client by first and last name and chooses them.</summary>
-public sealed class ClientsModel(PazPazDb db, CurrentUser current) : PageModel
+public sealed class ClientsModel(PazPazDb db, CurrentUser current, ReadAudit reads) : PageModel
 {
     public sealed record Match(Guid Id, string Name, string? Email);
 
@@ -26,6 +27,8 @@ public sealed class ClientsModel(PazPazDb db, CurrentUser current) : PageModel
         }
         Matches = await clients.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).Take(8)
             .Select(c => new Match(c.Id, c.FirstName + " " + c.LastName, c.Email)).ToListAsync(cancellationToken);
+        // Names and e-mail addresses, as the client list shows them: one read event naming the clients offered.
+        await reads.RecordAsync(nameof(Client), Matches.Select(m => m.Id).ToList(), "page_typeahead", cancellationToken);
         return Partial("_ClientOptions", this);
     }
 

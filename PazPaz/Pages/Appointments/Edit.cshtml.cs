@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Notes;
@@ -12,7 +13,8 @@ namespace PazPaz.Pages.Appointments;
 /// GET: an appointment in the form, with the status changes it allows and delete. POST: saves every field through
 /// <see cref="Booking.EditAsync"/>; another workspace's appointment is a 404.
 /// </summary>
-public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker checker, SessionNotes notes, TimeProvider clock) : AppointmentFormModel(db)
+public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker checker, SessionNotes notes, ReadAudit reads, TimeProvider clock)
+    : AppointmentFormModel(db)
 {
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -26,6 +28,8 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
         };
         Input.SetTimes(Zone.ToLocal(appointment.ScheduledStart), Zone.ToLocal(appointment.ScheduledEnd));
         if (appointment.BlocksTime) await FindConflictsAsync(checker, cancellationToken);
+        // The dialog shows the client's name, the appointment's notes and location details.
+        await reads.RecordAsync(nameof(Appointment), [appointment.Id], "page", cancellationToken);
         return await FormAsync(StatusCodes.Status200OK, cancellationToken);
     }
 

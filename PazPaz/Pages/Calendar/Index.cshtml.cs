@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
@@ -16,7 +17,7 @@ public enum CalendarView { Day, Week, Month }
 /// The main screen: one day, one week or one month of appointments in the practice's time zone, at a bookmarkable
 /// address (<c>/calendar?view=week&amp;date=2026-03-10</c>). htmx navigates by fetching the same URL and selecting #calendar-region.
 /// </summary>
-public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes, CurrentUser current) : PageModel
+public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes, CurrentUser current, ReadAudit reads) : PageModel
 {
     public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status,
         NoteMark Note = NoteMark.None)
@@ -52,6 +53,8 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
             .Select(a => new { a.Id, a.ScheduledStart, a.ScheduledEnd, a.Client!.FirstName, a.Client.LastName,
                 ServiceName = a.Service != null ? a.Service.Name : null, a.Status })
             .ToListAsync(cancellationToken);
+        // Who comes when, by name: one read event naming the appointments on screen (every redraw is a read, see ReadAudit).
+        await reads.RecordAsync(nameof(Appointment), rows.Select(r => r.Id).ToList(), "calendar", cancellationToken);
 
         // Whether each session has its note, by the same rule as the notes reminder (NotedSessions); only for users who
         // may see notes at all.

@@ -11,7 +11,7 @@ using PazPaz.Pages.Shared;
 namespace PazPaz.Pages.Clients;
 
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)] // it lists session notes: health data
-public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser current, TimeProvider clock, SessionNotes notes) : PageModel
+public sealed class DetailsModel(PazPazDb db, ReadAudit reads, TimeProvider clock, SessionNotes notes) : PageModel
 {
     /// <summary>One appointment as the client page shows it, in the practice's time zone.</summary>
     public sealed record Visit(Guid Id, DateTime Start, DateTime End, string? ServiceName, AppointmentStatus Status);
@@ -59,7 +59,9 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
         Last = rows.Where(a => a.Status == AppointmentStatus.Completed)
             .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).LastOrDefault();
 
-        await audit.RecordAsync(AuditAction.Read, nameof(Domain.Client), id, current.WorkspaceId, current.UserId, cancellationToken: cancellationToken);
+        // Two kinds read here: the client record, and the visits listed under it (one event each, see ReadAudit).
+        await reads.RecordAsync(nameof(Domain.Client), [id], "page", cancellationToken);
+        await reads.RecordAsync(nameof(Appointment), Upcoming.Concat(Past).Select(v => v.Id).ToList(), "page_client", cancellationToken);
 
         // The timeline and the recently deleted notes come through the notes service, which audits the reads.
         Q = q?.Trim() is { Length: > 0 } words ? words[..Math.Min(words.Length, SessionNotes.SearchMaxLength)] : null;

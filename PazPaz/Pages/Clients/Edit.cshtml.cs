@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
@@ -8,7 +9,7 @@ using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class EditModel(PazPazDb db, TimeProvider clock) : PageModel
+public sealed class EditModel(PazPazDb db, ReadAudit reads, TimeProvider clock) : PageModel
 {
     [BindProperty] public ClientInput Input { get; set; } = new();
     public Client Client { get; private set; } = null!;
@@ -19,6 +20,7 @@ public sealed class EditModel(PazPazDb db, TimeProvider clock) : PageModel
         if (await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return NotFound();
         Client = client;
         Input = ClientInput.From(client);
+        await reads.RecordAsync(nameof(Domain.Client), [client.Id], "page_edit", cancellationToken); // the form shows every health field
         return Page();
     }
 

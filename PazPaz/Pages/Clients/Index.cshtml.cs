@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class IndexModel(PazPazDb db) : PageModel
+public sealed class IndexModel(PazPazDb db, ReadAudit reads) : PageModel
 {
     public const int PageSize = 50;
 
@@ -27,6 +28,8 @@ public sealed class IndexModel(PazPazDb db) : PageModel
         if (!Archived) clients = clients.Where(c => c.IsActive);
         Total = await clients.CountAsync(cancellationToken);
         Clients = await clients.OrderByName().Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        // Names, e-mail addresses and phone numbers: one read event naming the clients shown (the whole page or a search's results).
+        await reads.RecordAsync(nameof(Client), Clients.Select(c => c.Id).ToList(), "page_list", cancellationToken);
 
         // Search as you type swaps only the results; everything else (and a back-button restore) gets the whole page.
         Response.Headers.Vary = "HX-Request";
