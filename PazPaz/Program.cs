@@ -48,6 +48,7 @@ builder.Services.AddPazPazStorage(builder.Configuration);
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
 builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 builder.Services.AddOpenApi();
+builder.Services.AddExceptionHandler<DatabaseUnavailable>();
 
 var app = builder.Build();
 
@@ -59,6 +60,7 @@ app.Services.ScheduleNotificationJobs();
 
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 // The API answers problem details; pages answer the friendly error page. Neither shows a stack trace.
+// While the database is unreachable both answer 503 with Retry-After (DatabaseUnavailable).
 app.UseWhen(ApiSetup.IsApiRequest, api =>
 {
     api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiSetup.StatusFor });
@@ -66,13 +68,15 @@ app.UseWhen(ApiSetup.IsApiRequest, api =>
 });
 app.UseWhen(http => !ApiSetup.IsApiRequest(http), pages =>
 {
-    pages.UseExceptionHandler("/error");
+    pages.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = ApiSetup.StatusFor });
     pages.UseStatusCodePagesWithReExecute("/error/{0}");
 });
 app.UseSecurityHeaders();
+app.UseStorableTextOnly();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+app.UseNoStoreWhenSignedIn();
 app.UseCurrentUser();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -23,6 +23,7 @@ public static class ApiSetup
     public static int StatusFor(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
+        _ when Operations.DatabaseUnavailable.Is(exception) => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -18,23 +18,82 @@ public sealed class JsonInput
 
     public static JsonInput Empty() => new(new JsonObject());
 
-    /// <summary>Reads the body; a body that is not a JSON object is itself a 422.</summary>
+    /// <summary>
+    /// Reads the body; a body that is not a JSON object is itself a 422. So is any text PostgreSQL or .NET cannot hold
+    /// (NUL, an escaped lone surrogate such as "\ud800") and any key given twice, wherever they are in the body: refused
+    /// here, naming the field, so no endpoint meets them (they used to fail deep inside as 500s).
+    /// </summary>
     public static async Task<(JsonInput? Input, IResult? Problem)> ReadAsync(HttpRequest request, bool optional = false)
     {
         try
         {
             if (optional && request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any()) return (Empty(), null);
-            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            if (node is null && optional) return (Empty(), null);
-            return node is JsonObject obj
-                ? (new JsonInput(obj), null)
-                : (null, ApiResults.Unprocessable("The body must be a JSON object."));
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Null && optional) return (Empty(), null);
+            if (root.ValueKind != JsonValueKind.Object) return (null, ApiResults.Unprocessable("The body must be a JSON object."));
+            var errors = new Dictionary<string, string[]>();
+            CheckText(root, "", errors);
+            if (errors.Count > 0) return (null, ApiResults.Validation(errors));
+            return (new JsonInput(JsonObject.Create(root.Clone())!), null);
         }
         catch (JsonException e)
         {
             return (null, ApiResults.Unprocessable($"The body is not valid JSON: {e.Message}"));
         }
     }
+
+    /// <summary>Every key and string in <paramref name="element"/>: no duplicate keys, no NUL, no lone surrogates.</summary>
+    private static void CheckText(JsonElement element, string path, Dictionary<string, string[]> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var index = -1;
+                foreach (var property in element.EnumerateObject())
+                {
+                    index++;
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors[Join(path, $"#{index}")] = ["A field name must be valid Unicode text (it contains half of a surrogate pair)."];
+                        continue;
+                    }
+                    // A NUL in a key would end up in the error's own key: name it by its position instead.
+                    if (name.Contains('\0')) { errors[Join(path, $"#{index}")] = ["A field name cannot contain NUL (U+0000) characters."]; continue; }
+                    var field = Join(path, name);
+                    if (!seen.Add(name)) { errors[field] = ["Appears more than once in the body."]; continue; }
+                    CheckText(property.Value, field, errors);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) CheckText(item, $"{path}[{i++}]", errors);
+                break;
+            case JsonValueKind.String:
+                string? value;
+                try
+                {
+                    value = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // An escaped lone surrogate ("\ud800") is valid JSON but not text: .NET refuses to read it as a string.
+                    errors[path] = ["Must be valid Unicode text (it contains half of a surrogate pair)."];
+                    break;
+                }
+                // PostgreSQL text cannot hold U+0000.
+                if (value!.Contains('\0')) errors[path] = ["Cannot contain NUL (U+0000) characters."];
+                break;
+        }
+    }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
     public bool Has(string name) => body.ContainsKey(name);
     public bool IsValid => Errors.Count == 0;
