@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using PazPaz.LiveUpdates;
+using PazPaz.Security;
 
 namespace PazPaz.Api;
 
@@ -49,9 +49,7 @@ public static class ApiSetup
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) &&
             http.User.Identity?.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme)
         {
-            var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
-            // The header only: without it, antiforgery would look for the token in a form body, reading a whole upload first.
-            if (!http.Request.Headers.ContainsKey("RequestVerificationToken") || !await antiforgery.IsRequestValidAsync(http))
+            if (!await HeaderAntiforgery.IsValidAsync(http))
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid antiforgery token.");
         }
         return await next(context);

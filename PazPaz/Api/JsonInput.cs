@@ -106,20 +106,9 @@ public sealed class JsonInput
     {
         if (!Present(name, required, nullable, out var node) || node is null) return null;
         if (node.GetValueKind() != JsonValueKind.String) { AddError(name, "Must be a string."); return null; }
-        string value;
-        try
-        {
-            value = node.GetValue<string>();
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped lone surrogate ("\ud800") is valid JSON but not text: System.Text.Json refuses to read it as a string.
-            AddError(name, "Must be valid Unicode text (it contains half of a surrogate pair).");
-            return null;
-        }
+        // NUL and lone surrogates never get this far: ReadAsync refused the whole body (CheckText).
+        var value = node.GetValue<string>();
         if (value.Length > maxLength) { AddError(name, $"At most {maxLength} characters."); return null; }
-        // PostgreSQL text cannot hold U+0000: refused here rather than failing in the database.
-        if (value.Contains('\0')) { AddError(name, "Cannot contain NUL (U+0000) characters."); return null; }
         if (!nullable && string.IsNullOrWhiteSpace(value)) { AddError(name, "Cannot be empty."); return null; }
         return value;
     }

@@ -53,7 +53,6 @@ public sealed class Attachment : IWorkspaceOwned
 
     public string ThumbnailKey => StorageKey + ".thumb";
     public bool IsDeleted => DeletedAt is not null;
-    public bool IsImage => ContentType.StartsWith("image/", StringComparison.Ordinal);
     public bool IsPdf => ContentType == "application/pdf";
 
     /// <summary>What is wrong with a name the therapist typed (after cleaning), or null.</summary>

@@ -112,14 +112,31 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, ReadAudit read
         if (await WhyNotAllowedAsync(owner, cancellationToken) is { } refusal) return refusal;
         var (clientId, noteId) = await ResolveAsync(owner, cancellationToken, includeDeletedNote: deleted);
         if (clientId is null) return new AttachmentResult.NotFound(owner.SessionNoteId is null ? "Client" : "Session note");
+        var list = await FilesOfAsync(clientId.Value, noteId, deleted, cancellationToken);
+        await RecordReadAsync(list.Select(a => a.Id).ToList(), via, cancellationToken);
+        return new AttachmentResult.Listed(list);
+    }
+
+    /// <summary>A file section (client or note page): the live files and, in <see cref="AttachmentResult.Listed.Deleted"/>, the restorable ones; one read event for both.</summary>
+    public async Task<AttachmentResult> SectionAsync(FileOwner owner, string via, CancellationToken cancellationToken = default)
+    {
+        if (await WhyNotAllowedAsync(owner, cancellationToken) is { } refusal) return refusal;
+        var (clientId, noteId) = await ResolveAsync(owner, cancellationToken);
+        if (clientId is null) return new AttachmentResult.NotFound(owner.SessionNoteId is null ? "Client" : "Session note");
+        var live = await FilesOfAsync(clientId.Value, noteId, deleted: false, cancellationToken);
+        var deleted = await FilesOfAsync(clientId.Value, noteId, deleted: true, cancellationToken);
+        await RecordReadAsync([.. live.Select(a => a.Id), .. deleted.Select(a => a.Id)], via, cancellationToken);
+        return new AttachmentResult.Listed(live, deleted);
+    }
+
+    private Task<List<Attachment>> FilesOfAsync(Guid clientId, Guid? noteId, bool deleted, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var files = deleted
             ? db.Attachments.IgnoreQueryFilters([PazPazDb.NotDeletedFilter]).Where(a => a.DeletedAt != null && a.PermanentDeleteAfter > now)
             : db.Attachments;
         files = noteId is { } note ? files.Where(a => a.SessionNoteId == note) : files.Where(a => a.ClientId == clientId && a.SessionNoteId == null);
-        var list = await files.AsNoTracking().OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToListAsync(cancellationToken);
-        await RecordReadAsync(list.Select(a => a.Id).ToList(), via, cancellationToken);
-        return new AttachmentResult.Listed(list);
+        return files.AsNoTracking().OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>One file's details (no content): for the viewer page and the API. Audited as a read.</summary>
@@ -165,7 +182,7 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, ReadAudit read
         if (refusal is not null) return refusal;
         if (attachment!.WhyNotRename() is { } why) return Unprocessable(why);
         if (FileNames.Problem(name) is { } problem) return new AttachmentResult.Refused(StatusCodes.Status422UnprocessableEntity, "name", problem);
-        attachment.Rename(FileNames.Sanitize(name, KindOf(attachment)));
+        attachment.Rename(FileNames.Sanitize(name, FileTypes.FromContentType(attachment.ContentType)));
         await db.SaveChangesAsync(cancellationToken);
         return new AttachmentResult.Saved(attachment);
     }
@@ -193,21 +210,6 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, ReadAudit read
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    /// <summary>The workspace's quota and usage, for Settings → Workspace.</summary>
-    public async Task<(long Used, long Quota)> UsageAsync(CancellationToken cancellationToken = default)
-    {
-        var usage = await db.Workspaces.Select(w => new { w.StorageUsedBytes, w.StorageQuotaBytes }).SingleAsync(cancellationToken);
-        return (usage.StorageUsedBytes, usage.StorageQuotaBytes);
-    }
-
-    private static FileKind KindOf(Attachment attachment) => attachment.ContentType switch
-    {
-        "image/jpeg" => FileKind.Jpeg,
-        "image/png" => FileKind.Png,
-        "image/webp" => FileKind.Webp,
-        _ => FileKind.Pdf,
-    };
 
     /// <summary>
     /// Finds a file of this workspace (the wall filters the rest: another practice's id is not found), under
