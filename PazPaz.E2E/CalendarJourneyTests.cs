@@ -67,6 +67,9 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
 
             await Expect(dialog).ToBeHiddenAsync();
+            // The confirmation names the client and the day, with "Show" to go to that week.
+            await Expect(Toast(page)).ToContainTextAsync($"Booked Maya Peretz · {day.ToDateTime(TimeOnly.MinValue).ToString("ddd d MMM", System.Globalization.CultureInfo.InvariantCulture)}");
+            await Expect(Toast(page).GetByRole(AriaRole.Link, new() { Name = "Show" })).ToHaveAttributeAsync("href", $"/calendar?view=week&date={Iso(day)}");
             var booked = Block(page, day, "Maya Peretz");
             await Expect(booked).ToContainTextAsync("10:15–11:00 · Follow-up treatment");
             await Expect(booked).ToHaveAttributeAsync("data-start", $"{Iso(day)}T10:15");

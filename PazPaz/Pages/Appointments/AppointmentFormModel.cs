@@ -29,6 +29,11 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
     public List<Location> Locations { get; private set; } = [];
     public List<ConflictingAppointment> Conflicts { get; private set; } = [];
     public PracticeZone Zone { get; protected set; } = null!;
+    /// <summary>Set when the chosen day is more than <see cref="FarAhead"/> away and not yet confirmed: the form asks first.</summary>
+    public string? FarAheadDay { get; private set; }
+
+    /// <summary>Bookings further ahead than this are asked about once: "2099" for "2026" is an easy slip on a date field.</summary>
+    public static readonly TimeSpan FarAhead = TimeSpan.FromDays(366);
 
     protected PazPazDb Db => db;
 
@@ -68,13 +73,15 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
     }
 
     /// <summary>Reads and checks the posted form; null (with field errors) when it cannot be saved as it is.</summary>
-    protected (DateTimeOffset Start, DateTimeOffset End)? Validate()
+    protected (DateTimeOffset Start, DateTimeOffset End)? Validate(DateTimeOffset? now = null)
     {
         if (Input.ClientId is null) ModelState.AddModelError("client_id", "Choose a client, or add a new one.");
         if (Input.Notes?.Length > 5000) ModelState.AddModelError("notes", "Notes are at most 5,000 characters.");
         if (Input.LocationDetails?.Length > 2000) ModelState.AddModelError("location_details", "Location details are at most 2,000 characters.");
         var times = Input.ReadTimes(Zone, ModelState);
-        return ModelState.IsValid ? times : null;
+        if (ModelState.IsValid && now is { } today && times is { } t && t.Start - today > FarAhead && Input.ConfirmedFarDate != Input.Date)
+            FarAheadDay = Zone.ToLocal(t.Start).ToString("dddd d MMMM yyyy", PracticeZone.Culture);
+        return ModelState.IsValid && FarAheadDay is null ? times : null;
     }
 
     /// <summary>The chosen location's type and details (the details typed in the form win).</summary>
@@ -94,8 +101,18 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
                     TempData["Flash.Success"] = IsNew ? "Appointment booked." : "Appointment saved.";
                     return Redirect(Calendar.IndexModel.CalendarUrl(CalendarView.Week, DateOnly.FromDateTime(Zone.ToLocal(saved.Appointment.ScheduledStart))));
                 }
-                Response.Htmx(h => h.WithTrigger("appointment-saved"));
-                return new NoContentResult();
+                var week = Calendar.IndexModel.CalendarUrl(CalendarView.Week, DateOnly.FromDateTime(Zone.ToLocal(saved.Appointment.ScheduledStart)));
+                if (!IsNew)
+                {
+                    Response.Htmx(h => h.WithTrigger("appointment-saved", new { url = week }));
+                    return new NoContentResult();
+                }
+                // The date in the confirmation makes a slip (the wrong week, 2099) visible at once; "Show" goes there.
+                var name = await Db.Clients.Where(c => c.Id == saved.Appointment.ClientId).Select(c => c.FirstName + " " + c.LastName).FirstAsync(cancellationToken);
+                var local = Zone.ToLocal(saved.Appointment.ScheduledStart);
+                var day = local.ToString(local.Year == Zone.ToLocal(saved.Appointment.CreatedAt).Year ? "ddd d MMM" : "ddd d MMM yyyy", PracticeZone.Culture);
+                Response.Htmx(h => h.Reswap("none").WithTrigger("appointment-saved", new { url = week }));
+                return Partial("_ToastOob", new ToastView($"Booked {name} · {day} {Zone.Time(saved.Appointment.ScheduledStart)}", Link: new ToastLink("Show", week)));
             case BookingResult.Conflicted conflicted:
                 Conflicts = conflicted.Conflicts;
                 break;

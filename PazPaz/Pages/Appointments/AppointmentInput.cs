@@ -19,6 +19,10 @@ public sealed class AppointmentInput
     [ModelBinder(Name = "allow_conflict")] public bool AllowConflict { get; set; }
     /// <summary>The date and times the user saw the overlap warning for; "book anyway" holds for that slot only.</summary>
     [ModelBinder(Name = "confirmed_slot")] public string? ConfirmedSlot { get; set; }
+    /// <summary>What was typed in the client box; kept when no client was chosen, to prefill "New client".</summary>
+    [ModelBinder(Name = "client_query")] public string? ClientQuery { get; set; }
+    /// <summary>The date the user confirmed although it is more than a year ahead (a year typo is the usual cause).</summary>
+    [ModelBinder(Name = "confirmed_far_date")] public string? ConfirmedFarDate { get; set; }
 
     public string Slot => SlotOf(Date, Start, End);
 
@@ -51,6 +55,16 @@ public sealed class AppointmentInput
         if (errors.GetFieldValidationState("date") == ModelValidationState.Invalid || errors.GetFieldValidationState("start") == ModelValidationState.Invalid ||
             errors.GetFieldValidationState("end") == ModelValidationState.Invalid) return null;
         return (zone.ToUtc(day.ToDateTime(from)), zone.ToUtc(day.ToDateTime(to)));
+    }
+
+    /// <summary>The typed client text split into a first and last name, for "New client" (at most 100 characters each).</summary>
+    public (string? First, string? Last) TypedClientName()
+    {
+        var typed = Clean(ClientQuery);
+        if (typed is null) return (null, null);
+        var space = typed.IndexOf(' ');
+        static string Cut(string s) => s.Length > 100 ? s[..100] : s;
+        return space < 0 ? (Cut(typed), null) : (Cut(typed[..space]), Cut(typed[(space + 1)..].Trim()));
     }
 
     public static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

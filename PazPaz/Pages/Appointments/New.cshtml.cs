@@ -25,7 +25,7 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
         Input = input;
         Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
         await LoadOptionsAsync(cancellationToken);
-        if (Validate() is not { } times) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
+        if (Validate(clock.GetUtcNow()) is not { } times) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
 
         var (type, details) = LocationOf(input);
         var result = await booking.BookAsync(new NewAppointment(input.ClientId!.Value, times.Start, times.End, input.ServiceId, input.LocationId,

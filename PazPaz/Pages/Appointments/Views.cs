@@ -14,4 +14,7 @@ public sealed record ClientPickerView(Guid? ClientId, string? ClientName, string
 public sealed record UndoView(Guid AppointmentId, string Action, DateTimeOffset? Start = null, DateTimeOffset? End = null, bool AllowConflict = false,
     string Label = "Undo");
 
-public sealed record ToastView(string Message, UndoView? Undo = null, bool IsError = false);
+public sealed record ToastView(string Message, UndoView? Undo = null, bool IsError = false, ToastLink? Link = null);
+
+/// <summary>A plain link in the toast, e.g. "Show" for the week of a booking.</summary>
+public sealed record ToastLink(string Label, string Url);

@@ -98,11 +98,12 @@
     if (form) form.addEventListener("htmx:beforeSwap", dropLateAnswer);
   });
 
-  document.addEventListener("appointment-saved", () => {
+  document.addEventListener("appointment-saved", (event) => {
     const dialog = appointmentDialog();
     if (!dialog) {
-      // The form was opened as a page of its own: back to the calendar.
-      if ($("#appointment-panel")) location.assign("/calendar");
+      // The form was opened as a page of its own: back to the calendar, on the appointment's week.
+      const url = event.detail && typeof event.detail.url === "string" && event.detail.url.startsWith("/calendar") ? event.detail.url : "/calendar";
+      if ($("#appointment-panel")) location.assign(url);
       return;
     }
     dialog.dataset.saved = "true";
