@@ -50,13 +50,6 @@ public static class CalendarFeedsApi
             r.LastFetchedAt, r.LastFetchedBy, r.LastFetchedUserAgent, r.CreatedAt, r.UpdatedAt, url, webcal);
     }
 
-    /// <summary>The caller's own live feeds: the wall keeps other workspaces out, the user id other people's feeds.</summary>
-    public static IQueryable<CalendarFeed> OwnFeeds(this PazPazDb db, CurrentUser current)
-    {
-        var userId = current.RequireUserId();
-        return db.CalendarFeeds.Where(f => f.UserId == userId && f.RevokedAt == null);
-    }
-
     private static async Task<IResult> ListAsync(PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
     {
         var feeds = await db.OwnFeeds(current).AsNoTracking().OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).ToListAsync(cancellationToken);

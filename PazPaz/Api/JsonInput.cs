@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PazPaz.Data.Configurations;
+using PazPaz.Domain;
 
 namespace PazPaz.Api;
 
@@ -220,22 +221,6 @@ public sealed class JsonInput
 
     private static bool HasOffset(string text) =>
         text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{2}:?\d{2}$");
-}
-
-/// <summary>Enum values as the API spells them: snake_case.</summary>
-public static class ApiNames
-{
-    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => ModelConventions.SnakeCase(value.ToString());
-
-    public static IEnumerable<string> All<TEnum>() where TEnum : struct, Enum => System.Enum.GetValues<TEnum>().Select(Of);
-
-    public static bool TryParse<TEnum>(string text, out TEnum value) where TEnum : struct, Enum
-    {
-        foreach (var candidate in System.Enum.GetValues<TEnum>())
-            if (Of(candidate) == text) { value = candidate; return true; }
-        value = default;
-        return false;
-    }
 }
 
 /// <summary>RFC 7807 answers used across the API.</summary>

@@ -137,6 +137,26 @@ public sealed class Appointment : IWorkspaceOwned
         return true;
     }
 
+    /// <summary>How long after "Complete" its Undo still works (§4 otherwise refuses completed → scheduled).</summary>
+    public static readonly TimeSpan CompletionUndoWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Why the toast's Undo cannot take a completion back to <paramref name="back"/> (scheduled or no-show, what it was):
+    /// only the completion itself can be undone, shortly after, and only while it is the appointment's last change.
+    /// </summary>
+    public string? WhyNotUndoCompletion(AppointmentStatus back, DateTimeOffset now) =>
+        Status != AppointmentStatus.Completed ? "This appointment is no longer marked completed." :
+        back is not (AppointmentStatus.Scheduled or AppointmentStatus.NoShow) ? "That status change is not allowed." :
+        EditedAt is not { } last || now - last > CompletionUndoWindow ? "It is too late to undo this: mark it as a no-show or cancel it instead." :
+        null;
+
+    public void UndoCompletion(AppointmentStatus back, DateTimeOffset now)
+    {
+        if (WhyNotUndoCompletion(back, now) is { } reason) throw new DomainException(reason);
+        Status = back;
+        MarkEdited(now, visible: true);
+    }
+
     /// <summary>Marks a session that took place.</summary>
     public void Complete(DateTimeOffset now) => ChangeStatus(AppointmentStatus.Completed, hasSessionNote: false, now);
 

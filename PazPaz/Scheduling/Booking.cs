@@ -150,6 +150,20 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
     /// <summary>The reason a note deleted with its appointment carries when the appointment's deletion gave none.</summary>
     public const string DeletedWithAppointment = "Deleted with its appointment.";
 
+    /// <summary>
+    /// The Undo of "Complete", shortly after it (<see cref="Appointment.WhyNotUndoCompletion"/>). A completed session keeps
+    /// its slot, so going back to scheduled needs no conflict check; no e-mail goes out for it.
+    /// </summary>
+    public async Task<BookingResult> UndoCompletionAsync(Guid id, AppointmentStatus back, CancellationToken cancellationToken = default)
+    {
+        var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return new BookingResult.NotFound("Appointment");
+        if (appointment.WhyNotUndoCompletion(back, clock.GetUtcNow()) is { } reason) return new BookingResult.Refused("status", reason);
+        appointment.UndoCompletion(back, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return new BookingResult.Saved(appointment);
+    }
+
     /// <summary>Undo of a delete: the appointment comes back if its slot is still free (or the user confirms).</summary>
     public async Task<BookingResult> UndeleteAsync(Guid id, bool allowConflict, CancellationToken cancellationToken = default)
     {

@@ -2,7 +2,6 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using PazPaz.Api;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Calendar;
@@ -24,8 +23,9 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
     public async Task<IActionResult> OnPostAsync(Guid id, string? status, [FromForm(Name = "allow_conflict")] bool allowConflict,
         CancellationToken cancellationToken)
     {
-        var start = await db.Appointments.Where(a => a.Id == id).Select(a => (DateTimeOffset?)a.ScheduledStart).FirstOrDefaultAsync(cancellationToken);
-        if (start is null) return NotFound();
+        var current = await db.Appointments.Where(a => a.Id == id).Select(a => new { a.ScheduledStart, a.Status }).FirstOrDefaultAsync(cancellationToken);
+        if (current is null) return NotFound();
+        var start = (DateTimeOffset?)current.ScheduledStart;
         if (status is null || !ApiNames.TryParse<AppointmentStatus>(status, out var to)) return BadRequest();
         var zone = await PracticeZone.LoadAsync(db, cancellationToken);
         var day = DateOnly.FromDateTime(zone.ToLocal(start.Value));
@@ -37,6 +37,8 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
                 var toast = to switch
                 {
                     AppointmentStatus.Cancelled => new ToastView("Appointment cancelled", new UndoView(id, "restore")),
+                    AppointmentStatus.Completed when current.Status != AppointmentStatus.Completed =>
+                        new ToastView("Marked as completed", new UndoView(id, "uncomplete", Was: ApiNames.Of(current.Status))),
                     AppointmentStatus.Completed => new ToastView("Marked as completed"),
                     AppointmentStatus.NoShow => new ToastView("Marked as a no-show"),
                     _ => new ToastView("Appointment restored"),

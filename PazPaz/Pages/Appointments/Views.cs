@@ -12,7 +12,7 @@ public sealed record ClientPickerView(Guid? ClientId, string? ClientName, string
 
 /// <summary>One undo the toast offers: the form posts <see cref="Action"/> (move, restore or undelete) back to /appointments/{id}/undo.</summary>
 public sealed record UndoView(Guid AppointmentId, string Action, DateTimeOffset? Start = null, DateTimeOffset? End = null, bool AllowConflict = false,
-    string Label = "Undo");
+    string Label = "Undo", string? Was = null);
 
 public sealed record ToastView(string Message, UndoView? Undo = null, bool IsError = false, ToastLink? Link = null);
 
