@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PazPaz.Audit;
@@ -113,8 +114,12 @@ public static class AppointmentsApi
             show_private_locations = showPrivate, appointments = events.Count,
         }, cancellationToken);
 
+        // Named by the practice's own days (the end is exclusive: a week ends on its Sunday, not the next Monday in UTC).
+        var zone = TimeZones.Find(workspace.TimeZone);
+        var firstDay = TimeZoneInfo.ConvertTime(start.Value, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var lastDay = TimeZoneInfo.ConvertTime(end.Value.AddTicks(-1), zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         request.HttpContext.Response.Headers.ContentDisposition =
-            $"attachment; filename=\"pazpaz-{start.Value:yyyy-MM-dd}-{end.Value:yyyy-MM-dd}.ics\"";
+            $"attachment; filename=\"pazpaz-{firstDay}{(lastDay == firstDay ? "" : "-" + lastDay)}.ics\"";
         request.HttpContext.Response.Headers.CacheControl = "private, no-store";
         return Results.Text(FeedWriter.Write(feedOptions, events), FeedEndpoint.ContentType, System.Text.Encoding.UTF8);
     }

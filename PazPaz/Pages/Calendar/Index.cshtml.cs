@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Audit;
 using PazPaz.Auth;
+using PazPaz.Calendar;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.LiveUpdates;
@@ -42,11 +43,27 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     public long NowUnixMilliseconds { get; private set; }
     /// <summary>The live-updates stream, from the point this page was drawn at: a change in between is announced at once.</summary>
     public string LiveUrl { get; private set; } = "";
+    /// <summary>Export titles as the user's own calendar feed shows them ("Session" without a feed); the menu offers the others.</summary>
+    public FeedPrivacyPreset ExportPreset { get; private set; } = FeedPrivacyPreset.Session;
+    public bool ExportShowsPrivateLocations { get; private set; }
+    public bool ExportAsFeed { get; private set; }
+
+    /// <summary>The days on screen as an .ics file: the JSON API's export, with the session cookie.</summary>
+    public string? ExportUrl(FeedPrivacyPreset preset)
+    {
+        if (Days.Count == 0) return null;
+        static string Utc(DateTimeOffset instant) => Uri.EscapeDataString(instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        return $"/api/v1/appointments/export.ics?start_date={Utc(Zone.StartOf(Days[0].Date))}&end_date={Utc(Zone.StartOf(Days[^1].Date.AddDays(1)))}" +
+            $"&privacy_preset={ApiNames.Of(preset)}" + (ExportShowsPrivateLocations ? "&show_private_locations=true" : "");
+    }
 
     public async Task OnGetAsync(string? view, string? date, CancellationToken cancellationToken)
     {
         LiveUrl = "/api/v1/appointments/stream?since=" + Uri.EscapeDataString(changes.MarkOf(current.RequireWorkspaceId())); // taken before reading, never after
         var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
+        if (await db.OwnFeeds(current).OrderBy(f => f.CreatedAt).Select(f => new { f.PrivacyPreset, f.ShowPrivateLocations })
+                .FirstOrDefaultAsync(cancellationToken) is { } feed)
+            (ExportPreset, ExportShowsPrivateLocations, ExportAsFeed) = (feed.PrivacyPreset, feed.ShowPrivateLocations, true);
         var rows = await db.Appointments.AsNoTracking()
             .Overlapping(from, to)
             .OrderBy(a => a.ScheduledStart).ThenBy(a => a.ScheduledEnd)
