@@ -146,6 +146,38 @@ public sealed class AppointmentFormTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task An_end_before_the_start_is_the_next_day_for_a_late_session_and_a_mistake_otherwise()
+    {
+        var (_, noa, browser) = await PracticeAsync();
+        var form = await browser.GetPageAsync("/appointments/new?start=2026-03-10T23:00");
+
+        var conflicts = await (await browser.GetAsync("/appointments/conflicts?date=2026-03-10&start=23:00&end=00:30")).ParseAsync();
+        Assert.Equal("Ends the next day, Wed 11 Mar at 00:30.", conflicts.QuerySelector("[data-testid=overnight]").Text());
+
+        var mistake = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string>
+        {
+            ["client_id"] = noa.Id.ToString(), ["start"] = "10:00", ["end"] = "09:00",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, mistake.StatusCode);
+        Assert.Equal("The end must be after the start.", (await mistake.ParseAsync()).QuerySelector("#end-error").Text());
+
+        var late = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string>
+        {
+            ["client_id"] = noa.Id.ToString(), ["start"] = "23:00", ["end"] = "00:30",
+        });
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        var saved = Assert.Single(await AppointmentsAsync());
+        // 23:00 on 10 March to 00:30 on 11 March in Jerusalem (UTC+2).
+        Assert.Equal((new DateTimeOffset(2026, 3, 10, 21, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 10, 22, 30, 0, TimeSpan.Zero)),
+            (saved.ScheduledStart, saved.ScheduledEnd));
+
+        // Opened again, the form shows the same times and says it ends the next day.
+        var edit = await browser.GetPageAsync($"/appointments/{saved.Id}");
+        Assert.Equal(("23:00", "00:30"), (edit.QuerySelector("#appointment-start")?.GetAttribute("value"), edit.QuerySelector("#appointment-end")?.GetAttribute("value")));
+        Assert.Equal("Ends the next day, Wed 11 Mar at 00:30.", edit.QuerySelector("[data-testid=overnight]").Text());
+    }
+
+    [Fact]
     public async Task Text_typed_in_the_client_box_but_not_chosen_is_kept_and_prefills_new_client()
     {
         var (_, _, browser) = await PracticeAsync();

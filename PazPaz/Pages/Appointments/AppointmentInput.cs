@@ -50,12 +50,26 @@ public sealed class AppointmentInput
         else if (day.Year is < 2000 or > 2100) errors.AddModelError("date", "Choose a date between 2000 and 2100.");
         if (!TimeOnly.TryParseExact(start, times, c, DateTimeStyles.None, out var from)) errors.AddModelError("start", "Enter the start time.");
         if (!TimeOnly.TryParseExact(end, times, c, DateTimeStyles.None, out var to)) errors.AddModelError("end", "Enter the end time.");
-        else if (errors.GetFieldValidationState("start") != ModelValidationState.Invalid && to <= from)
+        else if (errors.GetFieldValidationState("start") != ModelValidationState.Invalid && to <= from && !EndsNextDay(from, to))
             errors.AddModelError("end", "The end must be after the start.");
         if (errors.GetFieldValidationState("date") == ModelValidationState.Invalid || errors.GetFieldValidationState("start") == ModelValidationState.Invalid ||
             errors.GetFieldValidationState("end") == ModelValidationState.Invalid) return null;
-        return (zone.ToUtc(day.ToDateTime(from)), zone.ToUtc(day.ToDateTime(to)));
+        return (zone.ToUtc(day.ToDateTime(from)), zone.ToUtc((EndsNextDay(from, to) ? day.AddDays(1) : day).ToDateTime(to)));
     }
+
+    /// <summary>
+    /// An end earlier than the start means the next day (a late session, 23:00–00:30) when that makes a session of at most
+    /// <see cref="LongestOvernight"/>; 10:00–09:00 stays a mistake rather than becoming a 23-hour appointment.
+    /// </summary>
+    public static bool EndsNextDay(TimeOnly start, TimeOnly end) => end < start && end.ToTimeSpan() + TimeSpan.FromDays(1) - start.ToTimeSpan() <= LongestOvernight;
+
+    public static readonly TimeSpan LongestOvernight = TimeSpan.FromHours(8);
+
+    /// <summary>"Ends the next day, Fri 5 Dec at 00:30" for a session past midnight, else null.</summary>
+    public static string? OvernightNote((DateTimeOffset Start, DateTimeOffset End)? times, PracticeZone zone) =>
+        times is { } t && zone.ToLocal(t.End).Date > zone.ToLocal(t.Start).Date && zone.ToLocal(t.End).TimeOfDay > TimeSpan.Zero
+            ? $"Ends the next day, {zone.ToLocal(t.End).ToString("ddd d MMM", PracticeZone.Culture)} at {zone.Time(t.End)}."
+            : null;
 
     /// <summary>The typed client text split into a first and last name, for "New client" (at most 100 characters each).</summary>
     public (string? First, string? Last) TypedClientName()

@@ -5,7 +5,8 @@ namespace PazPaz.Pages.Appointments;
 
 public sealed record SubmitButtonView(bool Overlaps, bool IsNew, bool OutOfBand = false);
 
-public sealed record ConflictsView(List<ConflictingAppointment> Conflicts, PracticeZone Zone, string Slot, bool IsNew, bool OutOfBand = false);
+public sealed record ConflictsView(List<ConflictingAppointment> Conflicts, PracticeZone Zone, string Slot, bool IsNew, bool OutOfBand = false,
+    string? Overnight = null);
 
 public sealed record ClientPickerView(Guid? ClientId, string? ClientName, string? Error = null, string? QuickAddError = null,
     string? FirstName = null, string? LastName = null);

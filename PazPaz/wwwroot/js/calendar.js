@@ -388,9 +388,10 @@
     const field = event.target;
     const start = $("#appointment-start");
     const end = $("#appointment-end");
+    // Past midnight the end wraps to the next day's time: the server reads an end before the start as the next day.
     const setEnd = (minutes) => {
-      if (!end || minutes <= 0 || minutes >= DAY) return;
-      end.value = hhmm(minutes);
+      if (!end || minutes <= 0 || minutes >= 2 * DAY) return;
+      end.value = hhmm(minutes % DAY);
       end.dispatchEvent(new Event("change", { bubbles: true }));
     };
     const asMinutes = (value) => (/^\d{2}:\d{2}/.test(value || "") ? +value.slice(0, 2) * 60 + +value.slice(3, 5) : null);
@@ -403,7 +404,7 @@
       const before = asMinutes(field.dataset.before);
       const from = asMinutes(field.value);
       const to = asMinutes(end?.value);
-      if (before !== null && from !== null && to !== null && to > before) setEnd(from + (to - before));
+      if (before !== null && from !== null && to !== null && to !== before) setEnd(from + ((to - before + DAY) % DAY));
       field.dataset.before = field.value;
     } else if (field.id === "location-id") {
       const details = $("#location-details");
