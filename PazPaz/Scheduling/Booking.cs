@@ -192,7 +192,37 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
     }
 
     /// <summary>Runs <paramref name="work"/> in a transaction holding the workspace's advisory lock.</summary>
-    private async Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes the practice's time zone. With <paramref name="keepLocalTimes"/> every appointment from now on keeps its
+    /// wall-clock time (09:15 stays 09:15 in the new zone: the usual intent when the zone was set wrong), so its instant
+    /// moves; otherwise the instants stay and the calendar shows them at the new zone's times. No "rescheduled" e-mail
+    /// goes out for it (nobody's local time changed); feeds see the new times (SEQUENCE rises) and reminders follow.
+    /// Returns how many appointments moved.
+    /// </summary>
+    public async Task<int> ChangeTimeZoneAsync(Workspace workspace, string timeZone, bool keepLocalTimes, CancellationToken cancellationToken = default)
+    {
+        return await UnderLockAsync(async () =>
+        {
+            var moved = 0;
+            var (from, to) = (TimeZones.Find(workspace.TimeZone), TimeZones.Find(timeZone.Trim()));
+            var now = clock.GetUtcNow();
+            if (keepLocalTimes)
+                foreach (var appointment in await db.Appointments.Where(a => a.ScheduledEnd > now).ToListAsync(cancellationToken))
+                {
+                    DateTimeOffset Same(DateTimeOffset instant) => TimeZones.ToUtc(TimeZoneInfo.ConvertTime(instant, from).DateTime, to);
+                    if (appointment.Edit(new AppointmentEdit { Start = Same(appointment.ScheduledStart), End = Same(appointment.ScheduledEnd) }, now)) moved++;
+                }
+            workspace.ChangeTimeZone(timeZone);
+            await db.SaveChangesAsync(cancellationToken);
+            return moved;
+        }, _ => true, cancellationToken);
+    }
+
+    private Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken) =>
+        UnderLockAsync(work, result => result is BookingResult.Saved, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> holding the workspace's booking lock; commits when <paramref name="commit"/> says so.</summary>
+    private async Task<T> UnderLockAsync<T>(Func<Task<T>> work, Func<T, bool> commit, CancellationToken cancellationToken)
     {
         var key = LockKey(current.RequireWorkspaceId());
         var strategy = db.Database.CreateExecutionStrategy();
@@ -201,7 +231,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
             var result = await work();
-            if (result is BookingResult.Saved) await transaction.CommitAsync(cancellationToken);
+            if (commit(result)) await transaction.CommitAsync(cancellationToken);
             return result;
         });
     }

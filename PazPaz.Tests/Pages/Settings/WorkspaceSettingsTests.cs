@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Domain;
+using PazPaz.Tests.Pages.Calendar;
 using PazPaz.Tests.Support;
 
 namespace PazPaz.Tests.Pages.Settings;
@@ -36,6 +37,46 @@ public sealed class WorkspaceSettingsTests(PazPazApp app) : AppTest(app)
         Assert.Equal(("Sea Breeze Physio", "Asia/Jerusalem"), (saved.Name, saved.TimeZone));
         var after = await browser.GetPageAsync(response.Headers.Location!.OriginalString);
         Assert.Equal("Saved.", after.QuerySelector("#flash")!.TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData("local", "09:15")]     // the zone was set wrong: 09:15 stays 09:15
+    [InlineData("instants", "11:15")]  // the practice moved: the same moment is 11:15 in Jerusalem
+    public async Task Changing_the_zone_with_appointments_ahead_asks_first_and_does_what_was_chosen(string choice, string shownAt)
+    {
+        var practice = await App.PracticeAsync("Sea Breeze", "dana@example.com", "Europe/London");
+        var client = await App.ClientAsync(practice.Workspace.Id);
+        var london = TimeZones.Find("Europe/London");
+        var jerusalem = TimeZones.Find("Asia/Jerusalem");
+        // A winter day well ahead, 09:15 in London (GMT = UTC; Jerusalem is UTC+2 then).
+        var day = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+        while (day.Month is not (12 or 1)) day = day.AddDays(1);
+        var start = TimeZones.ToUtc(day.ToDateTime(new TimeOnly(9, 15)), london);
+        var past = await App.AppointmentAsync(practice.Workspace.Id, client.Id, App.Clock.GetUtcNow().AddDays(-2));
+        var ahead = await App.AppointmentAsync(practice.Workspace.Id, client.Id, start);
+        var browser = await App.SignedInAsync("dana@example.com");
+        var page = await browser.GetPageAsync("/settings/workspace");
+
+        var asked = await browser.SubmitAsync(page, values: new Dictionary<string, string> { ["Input.TimeZone"] = "Asia/Jerusalem" });
+
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var question = await asked.ParseAsync();
+        Assert.Contains("1 appointment is booked from now on", question.QuerySelector("[data-testid=zone-change]")!.TextContent);
+        Assert.Equal("Europe/London", (await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync())).TimeZone);
+
+        var saved = await browser.SubmitAsync(question, "main form", new Dictionary<string, string> { ["Input.Appointments"] = choice });
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("Asia/Jerusalem", (await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync())).TimeZone);
+        var moved = await App.WithDbAsync(db => db.Appointments.IgnoreQueryFilters().SingleAsync(a => a.Id == ahead.Id));
+        Assert.Equal(shownAt, TimeZoneInfo.ConvertTime(moved.ScheduledStart, jerusalem).ToString("HH:mm"));
+        Assert.Equal(TimeSpan.FromHours(1), moved.ScheduledEnd - moved.ScheduledStart);
+        Assert.Equal(past.ScheduledStart, (await App.WithDbAsync(db => db.Appointments.IgnoreQueryFilters().SingleAsync(a => a.Id == past.Id))).ScheduledStart);
+        var audited = await App.WithDbAsync(db => db.AuditEvents.IgnoreQueryFilters()
+            .Where(a => a.ResourceType == "Workspace" && a.WorkspaceId == practice.Workspace.Id).Select(a => a.Metadata).ToListAsync());
+        var choices = audited.Where(m => m != null && m.Contains("appointments_moved")).ToList();
+        Assert.True(choices.Count == 1, string.Join(" | ", audited));
+        Assert.Contains(choice == "local" ? "kept_local_times" : "kept_instants", choices[0]);
     }
 
     [Fact]
