@@ -64,7 +64,7 @@ public static class Totp
                 if (matrix[y][x]) path.Append($"M{x} {y}h1v1h-1z");
         var title = System.Net.WebUtility.HtmlEncode(label);
         return $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" role=\"img\" aria-label=\"{title}\" " +
-               $"shape-rendering=\"crispEdges\" class=\"h-48 w-48 sm:h-56 sm:w-56\" data-testid=\"totp-qr\">" +
+               $"shape-rendering=\"crispEdges\" width=\"100%\" height=\"100%\" data-testid=\"totp-qr\">" +
                $"<rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>";
     }
 }
