@@ -78,6 +78,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseNoStoreWhenSignedIn();
 app.UseCurrentUser();
+app.UseTwoFactorRequirement();
 app.UseAuthorization();
 app.UseAntiforgery();
 

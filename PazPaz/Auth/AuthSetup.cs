@@ -43,6 +43,8 @@ public static class AuthSetup
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<SignInLinks>();
+        services.AddSingleton<TwoFactorThrottle>();
+        services.AddScoped<SecondFactor>();
         return services;
     }
 

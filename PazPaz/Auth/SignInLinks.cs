@@ -66,6 +66,8 @@ public sealed class SignInLinks(PazPazDb db, EmailSender email, AuditLog audit, 
 
         var user = await ActiveUsers().FirstOrDefaultAsync(u => u.Id == link.UserId, cancellationToken);
         if (user is null) { await FailedAsync(link.UserId, "inactive", cancellationToken); return null; }
+        // With two-step sign-in on, the link alone signs nobody in: the code page records the sign-in (Pages/Account/Code).
+        if (user.TotpEnabled) return user;
         user.RecordSignIn(now);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(AuditAction.Login, nameof(User), user.Id, user.WorkspaceId, user.Id, new { method = "email_link" }, cancellationToken);

@@ -17,10 +17,15 @@ public sealed class User : IWorkspaceOwned
     public string? InvitationTokenHash { get; private set; }
     public DateTimeOffset? InvitedAt { get; private set; }
     public bool InvitedByPlatformAdmin { get; private set; }
+    /// <summary>Base32 TOTP secret (encrypted at rest). Set while enrolling and while two-step sign-in is on.</summary>
     public string? TotpSecret { get; private set; }
     public bool TotpEnabled { get; private set; }
-    public string? TotpBackupCodes { get; private set; }
     public DateTimeOffset? TotpEnrolledAt { get; private set; }
+    /// <summary>
+    /// The last 30-second step whose code was accepted. A code is only taken for a later step, so no code works twice;
+    /// written with a conditional UPDATE (Auth/SecondFactor.cs) so two submissions cannot both win.
+    /// </summary>
+    public long? TotpLastUsedStep { get; private set; }
     public DateTimeOffset? LastSignInAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -73,6 +78,38 @@ public sealed class User : IWorkspaceOwned
     public void Activate() => IsActive = true;
     public void SignOutEverywhere() => SecurityStamp = NewStamp();
     public void RecordSignIn(DateTimeOffset now) => LastSignInAt = now;
+
+    /// <summary>Keeps a new secret until the first code from the authenticator app confirms it.</summary>
+    public void StartTotpEnrolment(string secret)
+    {
+        if (TotpEnabled) throw new DomainException("Two-step sign-in is already on.");
+        TotpSecret = secret;
+    }
+
+    public void CancelTotpEnrolment()
+    {
+        if (TotpEnabled) throw new DomainException("Two-step sign-in is on; turning it off needs a code.");
+        TotpSecret = null;
+    }
+
+    /// <summary>Turns two-step sign-in on once a code for <paramref name="step"/> proved the app holds the secret.</summary>
+    public void EnableTotp(long step, DateTimeOffset now)
+    {
+        if (TotpEnabled) throw new DomainException("Two-step sign-in is already on.");
+        if (TotpSecret is null) throw new DomainException("Start the set-up first.");
+        TotpEnabled = true;
+        TotpEnrolledAt = now;
+        TotpLastUsedStep = step;
+    }
+
+    /// <summary>Off, and the secret forgotten; the caller has checked a current code and removes the backup codes.</summary>
+    public void DisableTotp()
+    {
+        TotpEnabled = false;
+        TotpSecret = null;
+        TotpEnrolledAt = null;
+        TotpLastUsedStep = null;
+    }
 
     private static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -17,6 +17,8 @@ public sealed class Workspace
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset? DeletedAt { get; private set; }
+    /// <summary>Everyone in the practice must use two-step sign-in; someone without it is sent to set it up first.</summary>
+    public bool RequireTwoFactor { get; private set; }
 
     private Workspace() { }
 
@@ -66,6 +68,14 @@ public sealed class Workspace
 
     private static string? TimeZoneProblem(string? timeZone) =>
         TimeZones.IsValid(timeZone?.Trim()) ? null : $"'{timeZone}' is not a time zone we know. Pick one from the list, like Europe/London.";
+
+    /// <summary>Only an owner who uses two-step sign-in may require it, so the switch never locks its owner into set-up.</summary>
+    public void RequireTwoFactorSignIn(bool required, User changedBy)
+    {
+        if (!SettingsChangeableBy(changedBy.Role)) throw new DomainException("Only the practice owner can change this.");
+        if (required && !changedBy.TotpEnabled) throw new DomainException("Turn on two-step sign-in for yourself first.");
+        RequireTwoFactor = required;
+    }
 
     public void Suspend() => Status = WorkspaceStatus.Suspended;
     public void Reactivate() { Status = WorkspaceStatus.Active; DeletedAt = null; }

@@ -24,6 +24,10 @@ public sealed class PazPazOptions
     public int SessionIdleMinutes { get; set; } = 30;
     /// <summary>Sign-in link requests one IP address may make per 15 minutes.</summary>
     public int SignInRequestsPerIp { get; set; } = 10;
+    /// <summary>Two-step codes one IP address may submit per 15 minutes (sign-in and Settings).</summary>
+    public int TwoFactorAttemptsPerIp { get; set; } = 30;
+    /// <summary>Wrong two-step codes per user per 15 minutes, over all their sign-in links and Settings; then 429.</summary>
+    public int TwoFactorFailuresPerUser { get; set; } = 10;
     /// <summary>Fetches of one calendar feed URL per minute (calendar apps poll every 15 minutes to a day).</summary>
     public int FeedRequestsPerToken { get; set; } = 30;
     /// <summary>Feed fetches per minute from one IP address; generous because Google and Apple fetch many users' feeds from shared addresses.</summary>

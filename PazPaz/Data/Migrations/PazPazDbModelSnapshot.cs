@@ -1010,6 +1010,14 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("CodeAcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("code_accepted_at");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_attempts");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1051,6 +1059,55 @@ namespace PazPaz.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_sign_in_links_expiry", "expires_at > created_at");
                         });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<string>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("salt")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_totp_backup_codes");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_totp_backup_codes_user_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_totp_backup_codes_workspace_id");
+
+                    b.ToTable("totp_backup_codes", (string)null);
                 });
 
             modelBuilder.Entity("PazPaz.Domain.User", b =>
@@ -1117,11 +1174,6 @@ namespace PazPaz.Data.Migrations
                         .HasColumnName("security_stamp")
                         .HasAnnotation("PazPaz:Personal", true);
 
-                    b.Property<string>("TotpBackupCodes")
-                        .HasColumnType("text")
-                        .HasColumnName("totp_backup_codes")
-                        .HasAnnotation("PazPaz:Personal", true);
-
                     b.Property<bool>("TotpEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("totp_enabled");
@@ -1129,6 +1181,10 @@ namespace PazPaz.Data.Migrations
                     b.Property<DateTimeOffset?>("TotpEnrolledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("totp_enrolled_at");
+
+                    b.Property<long?>("TotpLastUsedStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("totp_last_used_step");
 
                     b.Property<string>("TotpSecret")
                         .HasColumnType("text")
@@ -1315,6 +1371,10 @@ namespace PazPaz.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("name");
+
+                    b.Property<bool>("RequireTwoFactor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("require_two_factor");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1549,6 +1609,23 @@ namespace PazPaz.Data.Migrations
                         .HasConstraintName("fk_sign_in_links_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_totp_backup_codes_users_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_totp_backup_codes_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.User", b =>
