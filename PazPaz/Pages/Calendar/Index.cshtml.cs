@@ -28,7 +28,38 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     }
 
     /// <summary>An appointment's part of one day, in minutes after local midnight, clipped to that day.</summary>
-    public sealed record Placed(Entry Entry, int StartMinute, int EndMinute);
+    /// <summary>An appointment's block on one day: <see cref="Lane"/> of <see cref="Lanes"/> side by side within its overlap group.</summary>
+    public sealed record Placed(Entry Entry, int StartMinute, int EndMinute)
+    {
+        public int Lane { get; set; }
+        public int Lanes { get; set; } = 1;
+        /// <summary>The 15-minute grid rows the block covers, as drawn (a short one still takes a row).</summary>
+        public (int From, int To) Rows => (StartMinute / 15, Math.Max(StartMinute / 15 + 1, (Math.Min(EndMinute, 24 * 60) + 14) / 15));
+    }
+
+    /// <summary>
+    /// Side by side only where they overlap: each group of blocks that overlap one another (directly or through others)
+    /// shares the day's width among its own lanes; a block that overlaps nothing keeps the whole width.
+    /// </summary>
+    public static void AssignLanes(List<Placed> blocks)
+    {
+        var ordered = blocks.OrderBy(b => b.Rows.From).ThenBy(b => b.Rows.To).ToList();
+        var group = new List<Placed>();
+        var laneEnds = new List<int>();
+        var groupEnd = -1;
+        void Close() { foreach (var b in group) b.Lanes = laneEnds.Count; group.Clear(); laneEnds.Clear(); }
+        foreach (var block in ordered)
+        {
+            var (from, to) = block.Rows;
+            if (from >= groupEnd) Close();
+            var lane = laneEnds.FindIndex(end => end <= from);
+            if (lane < 0) { lane = laneEnds.Count; laneEnds.Add(to); } else laneEnds[lane] = to;
+            block.Lane = lane;
+            group.Add(block);
+            groupEnd = Math.Max(groupEnd, to);
+        }
+        Close();
+    }
 
     public sealed record Day(DateOnly Date, bool IsToday, bool IsWorkingDay, bool InMonth, List<Placed> Appointments);
 
@@ -101,6 +132,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
                 Days[index].Appointments.Add(new Placed(entry, startMinute, Math.Max(endMinute, startMinute + 15)));
             }
         }
+        foreach (var day in Days) AssignLanes(day.Appointments);
     }
 
     private async Task<(DateTimeOffset From, DateTimeOffset To)> ReadRangeAsync(string? view, string? date, CancellationToken cancellationToken)
