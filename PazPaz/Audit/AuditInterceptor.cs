@@ -16,7 +16,8 @@ namespace PazPaz.Audit;
 public sealed class AuditInterceptor : SaveChangesInterceptor
 {
     private static readonly HashSet<Type> NotAudited =
-        [typeof(AuditEvent), typeof(NotificationDelivery), typeof(SignInLink), typeof(DataProtectionKey)];
+        [typeof(AuditEvent), typeof(NotificationDelivery), typeof(SignInLink), typeof(DataProtectionKey),
+         typeof(UserSession), typeof(SignInCounter)]; // sessions are audited as sign-in and "session ended" (SessionEnding)
     private static readonly HashSet<string> Bookkeeping = ["CreatedAt", "UpdatedAt"];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

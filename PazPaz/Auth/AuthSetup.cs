@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.HttpOverrides;
 using PazPaz.Operations;
 
 namespace PazPaz.Auth;
@@ -40,9 +41,18 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy("PlatformAdmin", p => p.RequireClaim(PazPazClaims.PlatformAdmin, "true"));
 
-        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<SignInThrottle>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<SignInLinks>();
+        services.AddScoped<SessionEnding>();
+        services.AddSingleton<SignInMail>();
+        services.AddHostedService(s => s.GetRequiredService<SignInMail>());
+
+        // Outside Development every cookie is Secure, as the session cookie is.
+        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        services.AddAntiforgery(o => { o.HeaderName = "RequestVerificationToken"; o.Cookie.SecurePolicy = secure; });
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = secure);
+        services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, configuration.GetSection("PazPaz:KnownProxies").Get<string[]>() ?? []));
         return services;
     }
 
@@ -55,6 +65,35 @@ public static class AuthSetup
         if (http.User.Identity?.IsAuthenticated == true) current.SetFrom(http.User);
         await next(http);
     });
+
+    /// <summary>
+    /// Believes X-Forwarded-For and -Proto from the configured proxies only. With none configured the middleware is left
+    /// out altogether: given an empty list, ASP.NET's would believe the headers from anybody.
+    /// </summary>
+    public static IApplicationBuilder UseForwardedHeadersFromKnownProxies(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        return options.KnownProxies.Count + options.KnownIPNetworks.Count == 0 ? app : app.UseForwardedHeaders();
+    }
+
+    /// <summary>
+    /// X-Forwarded-For and -Proto are believed only from the proxies in PazPaz:KnownProxies (IP addresses or CIDR
+    /// ranges); with none listed, from nobody (ASP.NET's default trusts loopback, which must not be assumed). So the
+    /// per-IP limits see the real client behind the proxy, and nobody else can pick the address they are counted under.
+    /// </summary>
+    public static void ConfigureProxies(ForwardedHeadersOptions options, IEnumerable<string> knownProxies)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var entry in knownProxies.Select(p => p.Trim()).Where(p => p.Length > 0))
+        {
+            if (entry.Contains('/')) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
+            else options.KnownProxies.Add(System.Net.IPAddress.Parse(entry));
+        }
+        // A chain of known proxies is walked back to the first address that is not one of them.
+        options.ForwardLimit = null;
+    }
 
     private static Task ApiOr(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

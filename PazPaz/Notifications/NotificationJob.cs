@@ -60,6 +60,7 @@ public sealed class NotificationJob(DueEmails due, DeliverySender sender, PazPaz
             .Where(d => (d.Status == DeliveryStatus.Sent || d.Status == DeliveryStatus.Skipped) && d.UpdatedAt < before)
             .ExecuteDeleteAsync(cancellationToken);
         if (purged > 0) logger.LogInformation("Forgot {Purged} deliveries done before {Before:u}", purged, before);
+        await Auth.SignInThrottle.PurgeAsync(db, clock.GetUtcNow(), cancellationToken);
         return purged;
     }
 }
