@@ -109,5 +109,8 @@ public sealed class ProxyTests(PazPazApp app) : AppTest(app)
         var response = await Send(browser, HttpMethod.Get, "/sign-in", "203.0.113.50", null, null, forwardedProto: "https", host: "pazpaz.example.com");
 
         Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+        // Still a working page (docker compose on http://localhost), with its antiforgery cookie marked Secure all the same.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("secure", response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery.")), StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -48,10 +49,13 @@ public static class AuthSetup
         services.AddSingleton<SignInMail>();
         services.AddHostedService(s => s.GetRequiredService<SignInMail>());
 
-        // Outside Development every cookie is Secure, as the session cookie is.
-        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        services.AddAntiforgery(o => { o.HeaderName = "RequestVerificationToken"; o.Cookie.SecurePolicy = secure; });
-        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = secure);
+        services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        if (!environment.IsDevelopment())
+        {
+            // Outside Development the antiforgery and TempData cookies are Secure, as the session cookie is.
+            services.PostConfigure<AntiforgeryOptions>(o => o.Cookie = AlwaysSecureCookie.Like(o.Cookie));
+            services.PostConfigure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie = AlwaysSecureCookie.Like(o.Cookie));
+        }
         services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, configuration.GetSection("PazPaz:KnownProxies").Get<string[]>() ?? []));
         return services;
     }
@@ -104,5 +108,26 @@ public static class AuthSetup
         }
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A cookie always marked Secure. Not <c>SecurePolicy = Always</c>: with that, antiforgery refuses (500) every form
+/// request that reaches the app as plain HTTP, such as <c>docker compose</c> on http://localhost or a TLS proxy not yet
+/// listed in KnownProxies; the Secure flag alone is what keeps the cookie off unencrypted connections.
+/// </summary>
+public sealed class AlwaysSecureCookie : CookieBuilder
+{
+    public static AlwaysSecureCookie Like(CookieBuilder cookie) => new()
+    {
+        Name = cookie.Name, Path = cookie.Path, Domain = cookie.Domain, HttpOnly = cookie.HttpOnly, SameSite = cookie.SameSite,
+        IsEssential = cookie.IsEssential, Expiration = cookie.Expiration, MaxAge = cookie.MaxAge, SecurePolicy = CookieSecurePolicy.SameAsRequest,
+    };
+
+    public override CookieOptions Build(HttpContext context, DateTimeOffset expiresFrom)
+    {
+        var options = base.Build(context, expiresFrom);
+        options.Secure = true;
+        return options;
     }
 }
