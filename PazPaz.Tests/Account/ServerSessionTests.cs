@@ -223,6 +223,22 @@ public sealed class ServerSessionTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task The_daily_job_forgets_sessions_a_month_after_they_expired()
+    {
+        await App.PracticeAsync(email: "dana@example.com");
+        await SignInAsync("dana@example.com");
+        App.Clock.Advance(UserSession.AbsoluteLifetime + UserSession.ForgetAfter - TimeSpan.FromMinutes(1));
+        await SignInAsync("dana@example.com");
+
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        using (var scope = App.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<PazPaz.Notifications.NotificationJob>().PurgeAsync();
+
+        var left = await App.WithDbAsync(db => db.UserSessions.IgnoreWall().ToListAsync());
+        Assert.Equal(App.Clock.GetUtcNow() - TimeSpan.FromMinutes(2), Assert.Single(left).SignedInAt);
+    }
+
+    [Fact]
     public async Task Stay_signed_in_slides_the_session()
     {
         await App.PracticeAsync(email: "dana@example.com");

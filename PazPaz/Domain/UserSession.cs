@@ -13,6 +13,8 @@ public sealed class UserSession : IWorkspaceOwned
     public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromDays(7);
     /// <summary>Last seen is written at most this often, so ordinary requests do not each cost a write.</summary>
     public static readonly TimeSpan LastSeenPrecision = TimeSpan.FromMinutes(1);
+    /// <summary>The daily job forgets a session this long after its absolute expiry (the sign-in limits look back 30 days).</summary>
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromDays(30);
 
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid WorkspaceId { get; private set; }
