@@ -46,7 +46,6 @@ builder.Services.AddPazPazNotes();
 builder.Services.AddPazPazFiles();
 builder.Services.AddPazPazStorage(builder.Configuration);
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
-builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 builder.Services.AddOpenApi();
 builder.Services.AddExceptionHandler<DatabaseUnavailable>();
 
@@ -58,6 +57,7 @@ if (isAdminCommand)
 await app.Services.PrepareDatabaseAsync();
 app.Services.ScheduleNotificationJobs();
 
+app.UseForwardedHeadersFromKnownProxies(); // first: everything after sees the real client and scheme (only from PazPaz:KnownProxies)
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 // The API answers problem details; pages answer the friendly error page. Neither shows a stack trace.
 // While the database is unreachable both answer 503 with Retry-After (DatabaseUnavailable).

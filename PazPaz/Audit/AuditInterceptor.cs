@@ -18,7 +18,8 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
     private static readonly HashSet<Type> NotAudited =
         [typeof(AuditEvent), typeof(NotificationDelivery), typeof(SignInLink), typeof(DataProtectionKey),
             // Two-step sign-in writes its own events (Auth/SecondFactor); a set of codes is not eight "creates".
-            typeof(TotpBackupCode)];
+            typeof(TotpBackupCode),
+            typeof(UserSession), typeof(SignInCounter)]; // sessions are audited as sign-in and "session ended" (SessionEnding)
     private static readonly HashSet<string> Bookkeeping = ["CreatedAt", "UpdatedAt"];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

@@ -14,6 +14,8 @@ public sealed class CurrentUser
     public string? UserAgent { get; set; }
     /// <summary>True when the request came with an API token: an integration acted, not the person at the screen.</summary>
     public bool ViaApi { get; private set; }
+    /// <summary>The server-held browser session of this request (none for API tokens and jobs).</summary>
+    public Guid? SessionId { get; private set; }
 
     public bool IsSignedIn => UserId is not null && WorkspaceId is not null;
 
@@ -30,6 +32,7 @@ public sealed class CurrentUser
         {
             Set(userId, workspaceId);
             ViaApi = principal.Identity?.AuthenticationType == ApiTokenAuthentication.SchemeName;
+            SessionId = Guid.TryParse(principal.FindFirstValue(PazPazClaims.SessionId), out var sessionId) ? sessionId : null;
         }
     }
 
@@ -44,4 +47,5 @@ public static class PazPazClaims
     public const string SecurityStamp = "pazpaz:stamp";
     public const string PlatformAdmin = "pazpaz:platform-admin";
     public const string SignedInAt = "pazpaz:signed-in-at";
+    public const string SessionId = "pazpaz:session";
 }

@@ -30,6 +30,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
     public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
     public DbSet<TotpBackupCode> TotpBackupCodes => Set<TotpBackupCode>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by every query filter; EF turns it into a parameter per query.</summary>
@@ -56,6 +58,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new NotificationDeliveryConfiguration());
         model.ApplyConfiguration(new SignInLinkConfiguration());
         model.ApplyConfiguration(new TotpBackupCodeConfiguration());
+        model.ApplyConfiguration(new UserSessionConfiguration());
+        model.ApplyConfiguration(new SignInCounterConfiguration());
 
         // The workspace wall: one filter per workspace-owned table, all reading the same request value.
         model.Entity<Workspace>().HasQueryFilter(WallFilter, w => w.Id == WallWorkspaceId);
@@ -72,6 +76,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         Wall<ApiToken>(model);
         Wall<NotificationDelivery>(model);
         Wall<TotpBackupCode>(model);
+        Wall<UserSession>(model);
         model.Entity<AuditEvent>().HasQueryFilter(WallFilter, a => a.WorkspaceId == WallWorkspaceId);
 
         model.Entity<Appointment>().HasQueryFilter(NotDeletedFilter, a => a.DeletedAt == null);

@@ -1003,6 +1003,30 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.SignInCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("Key", "WindowStart")
+                        .HasName("pk_sign_in_counters");
+
+                    b.HasIndex("WindowStart")
+                        .HasDatabaseName("ix_sign_in_counters_window_start");
+
+                    b.ToTable("sign_in_counters", (string)null);
+                });
+
             modelBuilder.Entity("PazPaz.Domain.SignInLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1351,6 +1375,70 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip_address");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTimeOffset>("SignedInAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_in_at");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("user_agent");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_sessions");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_sessions_user_id")
+                        .HasFilter("ended_at IS NULL");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_user_sessions_workspace_id");
+
+                    b.ToTable("user_sessions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_user_sessions_end_reason", "end_reason IN ('sign_out', 'ended_by_user', 'everywhere')");
+
+                            t.HasCheckConstraint("ck_user_sessions_expiry", "expires_at > signed_in_at");
+                        });
+                });
+
             modelBuilder.Entity("PazPaz.Domain.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1655,6 +1743,23 @@ namespace PazPaz.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_user_notification_settings_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.UserSession", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_sessions_users_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_sessions_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.SessionNote", b =>

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
+using PazPaz.Data;
+using PazPaz.Domain;
+
+namespace PazPaz.Auth;
+
+/// <summary>Ends server-held sessions (sign-out, Settings → Sessions) and records each in the audit trail.</summary>
+public sealed class SessionEnding(PazPazDb db, AuditLog audit, CurrentUser current, TimeProvider clock)
+{
+    /// <summary>Ends this request's own session and removes its cookie.</summary>
+    public async Task SignOutAsync(HttpContext http, CancellationToken cancellationToken = default)
+    {
+        if (current.SessionId is { } id &&
+            await db.UserSessions.IgnoreQueryFilters([PazPazDb.WallFilter]).FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } session)
+            await EndAsync(session, SessionEndReason.SignOut, cancellationToken);
+        else if (current.IsSignedIn)
+            await audit.RecordAsync(AuditAction.Logout, nameof(User), current.UserId, current.WorkspaceId, current.UserId, cancellationToken: cancellationToken);
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    public async Task EndAsync(UserSession session, SessionEndReason reason, CancellationToken cancellationToken = default)
+    {
+        if (session.EndedAt is not null) return;
+        session.End(reason, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        await RecordAsync(session, reason, cancellationToken);
+    }
+
+    /// <summary>"Sign out everywhere": every open session of the user ends and the security stamp changes.</summary>
+    public async Task EndEverywhereAsync(User user, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var open = await db.UserSessions.IgnoreQueryFilters([PazPazDb.WallFilter])
+            .Where(s => s.UserId == user.Id && s.EndedAt == null).ToListAsync(cancellationToken);
+        foreach (var session in open) session.End(SessionEndReason.Everywhere, now);
+        user.SignOutEverywhere();
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var session in open) await RecordAsync(session, SessionEndReason.Everywhere, cancellationToken);
+    }
+
+    /// <summary>"Session ended": the user, the session, and why.</summary>
+    private Task RecordAsync(UserSession session, SessionEndReason reason, CancellationToken cancellationToken) =>
+        audit.RecordAsync(AuditAction.Logout, nameof(UserSession), session.Id, session.WorkspaceId, session.UserId,
+            new { @event = "session_ended", reason = Data.Configurations.ModelConventions.SnakeCase(reason.ToString()) }, cancellationToken);
+}
