@@ -29,7 +29,8 @@ public static class ApiSetup
 
     public static void MapPazPazApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites);
+        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites)
+            .AddEndpointFilter(JsonEdge.ReadBody);
         api.MapWorkspaceApi();
         api.MapClientsApi();
         api.MapServicesApi();
