@@ -10,6 +10,7 @@ public static class ApiSetup
     public static IServiceCollection AddPazPazApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddSingleton<ApiRateLimit>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
