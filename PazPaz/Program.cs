@@ -77,6 +77,7 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseNoStoreWhenSignedIn();
+app.UseApiRateLimit();
 app.UseCurrentUser();
 app.UseTwoFactorRequirement();
 app.UseAuthorization();

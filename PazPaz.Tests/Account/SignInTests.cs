@@ -103,7 +103,7 @@ public sealed class SignInTests(PazPazApp app) : AppTest(app)
         {
             (await db.Workspaces.IgnoreQueryFilters().SingleAsync(w => w.Id == suspended.Workspace.Id)).Suspend();
             var gone = await db.Users.IgnoreQueryFilters().SingleAsync(u => u.Id == inactive.Owner.Id);
-            gone.Deactivate(await db.CalendarFeeds.IgnoreQueryFilters().LiveOf(gone).ToListAsync(), App.Clock.GetUtcNow());
+            gone.Deactivate(await db.CalendarFeeds.IgnoreQueryFilters().LiveOf(gone).ToListAsync(), [], App.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         });
 

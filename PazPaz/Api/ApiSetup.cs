@@ -10,6 +10,7 @@ public static class ApiSetup
     public static IServiceCollection AddPazPazApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddSingleton<ApiRateLimit>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -29,7 +30,8 @@ public static class ApiSetup
 
     public static void MapPazPazApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites);
+        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites)
+            .AddEndpointFilter(JsonEdge.ReadBody);
         api.MapWorkspaceApi();
         api.MapClientsApi();
         api.MapServicesApi();

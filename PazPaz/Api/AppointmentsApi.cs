@@ -26,6 +26,9 @@ public static class AppointmentsApi
     public sealed record ConflictCheckResponse(bool HasConflict, List<ConflictResponse> ConflictingAppointments);
 
 
+    private static readonly string[] Fields =
+        ["client_id", "scheduled_start", "scheduled_end", "service_id", "location_id", "location_type", "location_details", "notes"];
+
     public static void MapAppointmentsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/appointments").WithTags("Appointments");
@@ -39,11 +42,12 @@ public static class AppointmentsApi
             .Produces(StatusCodes.Status200OK, contentType: "text/calendar");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetAppointment")
             .WithSummary("One appointment with its client's name and notes; the read is recorded in the audit trail.");
-        group.MapPost("/", CreateAsync).WithName("CreateAppointment")
+        group.MapPost("/", CreateAsync).WithName("CreateAppointment").AcceptsJson(Fields)
             .WithSummary("Books an appointment; 409 with conflicting_appointments unless allow_conflict=true.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateAppointment")
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateAppointment").AcceptsJson([.. Fields, "status"])
             .WithSummary("Partial update: only the fields sent change; status changes follow the transition rules.");
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteAppointment")
+            .AcceptsJson(["session_note_action", "reason"], optional: true)
             .WithSummary("Deletes; optional body {session_note_action: keep|delete, reason}.");
     }
 
@@ -149,8 +153,7 @@ public static class AppointmentsApi
         var query = new QueryInput(request.Query);
         var allowConflict = query.Bool("allow_conflict");
         if (!query.IsValid) return query.Problem();
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
 
         var clientId = input.Guid("client_id", required: true, nullable: false);
         var start = input.Instant("scheduled_start", required: true);
@@ -173,8 +176,7 @@ public static class AppointmentsApi
         var query = new QueryInput(request.Query);
         var allowConflict = query.Bool("allow_conflict");
         if (!query.IsValid) return query.Problem();
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
 
         var edit = new AppointmentEdit
         {
@@ -200,8 +202,7 @@ public static class AppointmentsApi
 
     private static async Task<IResult> DeleteAsync(Guid id, HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request, optional: true);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var action = input.String("session_note_action", nullable: false, maxLength: 10);
         var reason = input.String("reason", maxLength: 500);
         if (action is not (null or "keep" or "delete")) input.AddError("session_note_action", "Must be one of: keep, delete.");

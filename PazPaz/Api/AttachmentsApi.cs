@@ -41,7 +41,7 @@ public static class AttachmentsApi
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
         group.MapPatch("/{id:guid}", (Guid parentId, Guid id, HttpRequest request, Attachments files, CancellationToken ct) =>
                 RenameAsync(owner(parentId), id, request, files, ct))
-            .WithName($"Rename{name}Attachment")
+            .WithName($"Rename{name}Attachment").AcceptsJson(["name"])
             .WithSummary("Renames: body {name} (at most 120 characters; cleaned of path parts, control and direction characters; the extension follows the file's kind).")
             .Produces<AttachmentResponse>();
         group.MapDelete("/{id:guid}", async (Guid parentId, Guid id, Attachments files, HttpContext http, CancellationToken ct) =>
@@ -91,8 +91,7 @@ public static class AttachmentsApi
 
     private static async Task<IResult> RenameAsync(FileOwner owner, Guid id, HttpRequest request, Attachments files, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var name = input.String("name", required: true, nullable: false, maxLength: 1000);
         if (!input.IsValid) return input.Problem();
         return Respond(request.HttpContext, await files.RenameAsync(id, owner, name, cancellationToken));

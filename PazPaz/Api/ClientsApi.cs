@@ -14,6 +14,12 @@ public static class ClientsApi
         string? EmergencyContactPhone, string? Notes, List<string> Tags, bool ConsentToStoreData, bool HideNameOutsidePazpaz,
         bool IsActive, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+    private static readonly string[] Fields =
+    [
+        "first_name", "last_name", "email", "phone", "date_of_birth", "address", "medical_history", "emergency_contact_name",
+        "emergency_contact_phone", "notes", "tags", "consent_to_store_data", "hide_name_outside_pazpaz", "is_active",
+    ];
+
     public static void MapClientsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/clients").WithTags("Clients");
@@ -22,9 +28,9 @@ public static class ClientsApi
             .WithSummary("Clients sorted by last then first name. q searches name, e-mail and phone; archived clients only with include_inactive=true. The page is recorded as one read in the audit trail, naming every client returned.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetClient")
             .WithSummary("One client with health fields; the read is recorded in the audit trail.");
-        group.MapPost("/", CreateAsync).WithName("CreateClient")
+        group.MapPost("/", CreateAsync).WithName("CreateClient").AcceptsJson(Fields)
             .WithSummary("Adds a client: first_name and last_name required. 201 with a Location header.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateClient")
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateClient").AcceptsJson(Fields)
             .WithSummary("Partial update: only the fields sent change; null clears an optional field. is_active archives or restores.");
         group.MapDelete("/{id:guid}", ArchiveAsync).WithName("ArchiveClient")
             .WithSummary("Archives the client (a soft delete: history is kept, restore with POST /{id}/restore). 204.");
@@ -67,8 +73,7 @@ public static class ClientsApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, PazPazDb db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var workspace = await db.Workspaces.SingleAsync(cancellationToken);
         var today = workspace.Today(clock.GetUtcNow());
         var details = Read(input, new ClientDetails("", ""), creating: true);
@@ -86,8 +91,7 @@ public static class ClientsApi
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PazPazDb db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return ApiResults.NotFound("Client");
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var workspace = await db.Workspaces.SingleAsync(cancellationToken);
         var today = workspace.Today(clock.GetUtcNow());
         var details = Read(input, client.Details(), creating: false);

@@ -13,35 +13,55 @@ namespace PazPaz.Api;
 public sealed class JsonInput
 {
     private readonly JsonObject body;
+    private readonly JsonBody shape;
     public Dictionary<string, string[]> Errors { get; } = [];
 
-    private JsonInput(JsonObject body) => this.body = body;
+    private JsonInput(JsonObject body, JsonBody shape)
+    {
+        this.body = body;
+        this.shape = shape;
+    }
 
-    public static JsonInput Empty() => new(new JsonObject());
+    /// <summary>
+    /// The body <see cref="JsonEdge"/> read and checked before the handler ran. An endpoint that reads a body must say so
+    /// with <see cref="JsonEdge.AcceptsJson"/>, or this throws: a forgotten declaration fails the endpoint's first test.
+    /// </summary>
+    public static JsonInput Of(HttpRequest request) =>
+        request.HttpContext.Items[typeof(JsonInput)] as JsonInput ??
+        throw new InvalidOperationException($"{request.Method} {request.Path} reads a JSON body but does not declare it with AcceptsJson.");
 
     /// <summary>
     /// Reads the body; a body that is not a JSON object is itself a 422. So is any text PostgreSQL or .NET cannot hold
-    /// (NUL, an escaped lone surrogate such as "\ud800") and any key given twice, wherever they are in the body: refused
-    /// here, naming the field, so no endpoint meets them (they used to fail deep inside as 500s).
+    /// (NUL, an escaped lone surrogate such as "\ud800"), any key given twice, wherever they are in the body, and any
+    /// top-level field the endpoint does not know (a typo such as "scheduled_strat" would otherwise be ignored silently):
+    /// refused here, naming the field, so no endpoint meets them (they used to fail deep inside as 500s).
     /// </summary>
-    public static async Task<(JsonInput? Input, IResult? Problem)> ReadAsync(HttpRequest request, bool optional = false)
+    internal static (JsonInput? Input, IResult? Problem) Parse(ReadOnlyMemory<byte> utf8, JsonBody shape)
     {
         try
         {
-            if (optional && request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any()) return (Empty(), null);
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            if (utf8.Length == 0 && shape.Optional) return (new JsonInput(new JsonObject(), shape), null);
+            using var document = JsonDocument.Parse(utf8);
             var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Null && optional) return (Empty(), null);
+            if (root.ValueKind == JsonValueKind.Null && shape.Optional) return (new JsonInput(new JsonObject(), shape), null);
             if (root.ValueKind != JsonValueKind.Object) return (null, ApiResults.Unprocessable("The body must be a JSON object."));
             var errors = new Dictionary<string, string[]>();
             CheckText(root, "", errors);
+            if (errors.Count == 0) CheckKnown(root, shape, errors);
             if (errors.Count > 0) return (null, ApiResults.Validation(errors));
-            return (new JsonInput(JsonObject.Create(root.Clone())!), null);
+            return (new JsonInput(JsonObject.Create(root.Clone())!, shape), null);
         }
         catch (JsonException e)
         {
             return (null, ApiResults.Unprocessable($"The body is not valid JSON: {e.Message}"));
         }
+    }
+
+    private static void CheckKnown(JsonElement root, JsonBody shape, Dictionary<string, string[]> errors)
+    {
+        foreach (var property in root.EnumerateObject())
+            if (!shape.Fields.Contains(property.Name))
+                errors[property.Name] = [$"Unknown field. This endpoint takes: {string.Join(", ", shape.Fields.Order(StringComparer.Ordinal))}."];
     }
 
     /// <summary>Every key and string in <paramref name="element"/>: no duplicate keys, no NUL, no lone surrogates.</summary>
@@ -96,7 +116,7 @@ public sealed class JsonInput
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    public bool Has(string name) => body.ContainsKey(name);
+    public bool Has(string name) => body.ContainsKey(Declared(name));
     public bool IsValid => Errors.Count == 0;
     public IResult Problem() => ApiResults.Validation(Errors);
 
@@ -107,7 +127,7 @@ public sealed class JsonInput
     {
         if (!Present(name, required, nullable, out var node) || node is null) return null;
         if (node.GetValueKind() != JsonValueKind.String) { AddError(name, "Must be a string."); return null; }
-        // NUL and lone surrogates never get this far: ReadAsync refused the whole body (CheckText).
+        // NUL and lone surrogates never get this far: Parse refused the whole body (CheckText).
         var value = node.GetValue<string>();
         if (value.Length > maxLength) { AddError(name, $"At most {maxLength} characters."); return null; }
         if (!nullable && string.IsNullOrWhiteSpace(value)) { AddError(name, "Cannot be empty."); return null; }
@@ -204,9 +224,14 @@ public sealed class JsonInput
         return null;
     }
 
+    /// <summary>A handler reading a field its endpoint did not declare would refuse that very field as unknown: fail loudly instead.</summary>
+    private string Declared(string name) => shape.Fields.Contains(name)
+        ? name
+        : throw new InvalidOperationException($"The field '{name}' is read but not declared in the endpoint's AcceptsJson.");
+
     private bool Present(string name, bool required, bool nullable, out JsonNode? node)
     {
-        if (!body.TryGetPropertyValue(name, out node))
+        if (!body.TryGetPropertyValue(Declared(name), out node))
         {
             if (required) AddError(name, "Is required.");
             return false;

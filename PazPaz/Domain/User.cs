@@ -63,16 +63,19 @@ public sealed class User : IWorkspaceOwned
 
     public void MakePlatformAdmin() => IsPlatformAdmin = true;
     /// <summary>
-    /// Removes the user from the workspace: every session ends, and each of their calendar feeds is revoked (ics-feed.md), so
-    /// re-activating them later does not bring an old, perhaps leaked, feed URL back. <paramref name="feeds"/> are all their
-    /// live feeds: <c>db.CalendarFeeds.LiveOf(user)</c>.
+    /// Removes the user from the workspace: every session ends, and each of their calendar feeds and API tokens is revoked
+    /// (ics-feed.md, spec §12), so re-activating them later does not bring an old, perhaps leaked, feed URL or token back.
+    /// <paramref name="feeds"/> are all their live feeds (<c>db.CalendarFeeds.LiveOf(user)</c>), <paramref name="tokens"/>
+    /// all their unrevoked tokens (<c>db.ApiTokens.UnrevokedOf(user)</c>).
     /// </summary>
-    public void Deactivate(IReadOnlyCollection<CalendarFeed> feeds, DateTimeOffset now)
+    public void Deactivate(IReadOnlyCollection<CalendarFeed> feeds, IReadOnlyCollection<ApiToken> tokens, DateTimeOffset now)
     {
         if (feeds.Any(f => f.UserId != Id)) throw new ArgumentException("Only the user's own feeds can be revoked with them.", nameof(feeds));
+        if (tokens.Any(t => t.UserId != Id)) throw new ArgumentException("Only the user's own tokens can be revoked with them.", nameof(tokens));
         IsActive = false;
         SecurityStamp = NewStamp();
         foreach (var feed in feeds) feed.Revoke(now);
+        foreach (var token in tokens) token.Revoke(now);
     }
 
     public void Activate() => IsActive = true;

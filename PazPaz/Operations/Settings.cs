@@ -36,6 +36,8 @@ public sealed class PazPazOptions
     public int FeedCacheMegabytes { get; set; } = 64;
     /// <summary>Files one user may upload per minute (each file is one upload; answered 429 with Retry-After beyond).</summary>
     public int UploadsPerUserPerMinute { get; set; } = 60;
+    /// <summary>API requests per minute per token (and per user for the browser's own API calls); 429 with Retry-After beyond.</summary>
+    public int ApiRequestsPerTokenPerMinute { get; set; } = 600;
 }
 
 /// <summary>The "Smtp" section; an empty Host means e-mail is written to <see cref="EmailOptions.PickupDirectory"/>.</summary>
