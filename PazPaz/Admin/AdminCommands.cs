@@ -21,6 +21,8 @@ public static class AdminCommands
           revoke-api-token    <prefix-or-id>     revokes a token at once, for good (its prefix as listed, e.g. pzp_AbC123, or its id)
           list-api-tokens     [--email E]        lists tokens (never the tokens themselves): id, prefix, name, user, dates, state
           make-platform-admin --email E
+          disable-two-factor  --email E          turns two-step sign-in off for someone who lost their phone and backup codes,
+                                                 and ends their sessions (they set it up again if their practice requires it)
           migrate                                applies database migrations and exits
         """;
 
@@ -56,6 +58,7 @@ public static class AdminCommands
                     : await RevokeApiTokenAsync(db, clock, argument, output, error),
                 "list-api-tokens" => await ListApiTokensAsync(db, clock, options, output),
                 "make-platform-admin" => await MakePlatformAdminAsync(db, options, output, error),
+                "disable-two-factor" => await DisableTwoFactorAsync(db, options, output, error),
                 "migrate" => Done(output, "Migrations applied."),
                 _ => Wrong(error, $"Unknown command '{args[0]}'."),
             };
@@ -156,6 +159,20 @@ public static class AdminCommands
         user.MakePlatformAdmin();
         await db.SaveChangesAsync();
         output.WriteLine($"{user.Email} is now a platform admin.");
+        return 0;
+    }
+
+    private static async Task<int> DisableTwoFactorAsync(PazPazDb db, Dictionary<string, string> options, TextWriter output, TextWriter error)
+    {
+        var email = Require(options, "email");
+        var user = await FindUserAsync(db, email);
+        if (user is null) { error.WriteLine($"No active user {email}."); return 1; }
+        if (!user.TotpEnabled) { output.WriteLine($"{user.Email} does not use two-step sign-in; nothing changed."); return 0; }
+        user.DisableTotp();
+        user.SignOutEverywhere(); // whoever has the lost phone and a session keeps neither
+        await db.TotpBackupCodes.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(c => c.UserId == user.Id).ExecuteDeleteAsync();
+        await db.SaveChangesAsync();
+        output.WriteLine($"Two-step sign-in is off for {user.Email}, and every session of theirs has ended.");
         return 0;
     }
 

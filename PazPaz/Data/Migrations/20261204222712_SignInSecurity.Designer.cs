@@ -13,8 +13,8 @@ using PazPaz.Data;
 namespace PazPaz.Data.Migrations
 {
     [DbContext(typeof(PazPazDb))]
-    [Migration("20261204212755_ApiTokenExpiry")]
-    partial class ApiTokenExpiry
+    [Migration("20261204222712_SignInSecurity")]
+    partial class SignInSecurity
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1011,12 +1011,44 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.SignInCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("Key", "WindowStart")
+                        .HasName("pk_sign_in_counters");
+
+                    b.HasIndex("WindowStart")
+                        .HasDatabaseName("ix_sign_in_counters_window_start");
+
+                    b.ToTable("sign_in_counters", (string)null);
+                });
+
             modelBuilder.Entity("PazPaz.Domain.SignInLink", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CodeAcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("code_accepted_at");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_attempts");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1059,6 +1091,55 @@ namespace PazPaz.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_sign_in_links_expiry", "expires_at > created_at");
                         });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<string>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("salt")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_totp_backup_codes");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_totp_backup_codes_user_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_totp_backup_codes_workspace_id");
+
+                    b.ToTable("totp_backup_codes", (string)null);
                 });
 
             modelBuilder.Entity("PazPaz.Domain.User", b =>
@@ -1125,11 +1206,6 @@ namespace PazPaz.Data.Migrations
                         .HasColumnName("security_stamp")
                         .HasAnnotation("PazPaz:Personal", true);
 
-                    b.Property<string>("TotpBackupCodes")
-                        .HasColumnType("text")
-                        .HasColumnName("totp_backup_codes")
-                        .HasAnnotation("PazPaz:Personal", true);
-
                     b.Property<bool>("TotpEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("totp_enabled");
@@ -1137,6 +1213,10 @@ namespace PazPaz.Data.Migrations
                     b.Property<DateTimeOffset?>("TotpEnrolledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("totp_enrolled_at");
+
+                    b.Property<long?>("TotpLastUsedStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("totp_last_used_step");
 
                     b.Property<string>("TotpSecret")
                         .HasColumnType("text")
@@ -1303,6 +1383,70 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip_address");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTimeOffset>("SignedInAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_in_at");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("user_agent");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_sessions");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_sessions_user_id")
+                        .HasFilter("ended_at IS NULL");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_user_sessions_workspace_id");
+
+                    b.ToTable("user_sessions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_user_sessions_end_reason", "end_reason IN ('sign_out', 'ended_by_user', 'everywhere')");
+
+                            t.HasCheckConstraint("ck_user_sessions_expiry", "expires_at > signed_in_at");
+                        });
+                });
+
             modelBuilder.Entity("PazPaz.Domain.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1323,6 +1467,10 @@ namespace PazPaz.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("name");
+
+                    b.Property<bool>("RequireTwoFactor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("require_two_factor");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1559,6 +1707,23 @@ namespace PazPaz.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_totp_backup_codes_users_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_totp_backup_codes_workspaces_workspace_id");
+                });
+
             modelBuilder.Entity("PazPaz.Domain.User", b =>
                 {
                     b.HasOne("PazPaz.Domain.Workspace", "Workspace")
@@ -1586,6 +1751,23 @@ namespace PazPaz.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_user_notification_settings_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.UserSession", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_sessions_users_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_sessions_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.SessionNote", b =>
