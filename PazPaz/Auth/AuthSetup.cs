@@ -45,7 +45,7 @@ public static class AuthSetup
         services.AddScoped<SignInThrottle>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<SignInLinks>();
-        services.AddSingleton<TwoFactorThrottle>();
+        services.AddScoped<TwoFactorThrottle>();
         services.AddScoped<SecondFactor>();
         services.AddScoped<SessionEnding>();
         services.AddSingleton<SignInMail>();

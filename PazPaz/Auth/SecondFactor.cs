@@ -32,7 +32,7 @@ public sealed class SecondFactor(PazPazDb db, AuditLog audit, TimeProvider clock
         var result = await UseAsync(user, typed, now, cancellationToken);
         if (result is CodeCheck.Wrong or CodeCheck.Replayed)
         {
-            throttle.RecordFailure(user.Id);
+            await throttle.RecordFailureAsync(user.Id, cancellationToken);
             await audit.RecordAsync(AuditAction.LoginFailed, nameof(User), user.Id, user.WorkspaceId, user.Id,
                 new { reason = result == CodeCheck.Wrong ? "wrong_code" : "replayed_code", context }, cancellationToken);
         }

@@ -48,7 +48,7 @@ public sealed class SignInThrottle(PazPazDb db, IOptions<PazPazOptions> options,
     public async Task<SignInBudget> SpendAsync(string? ip, string normalizedEmail, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var window = new DateTimeOffset(now.UtcTicks - now.UtcTicks % Window.Ticks, TimeSpan.Zero);
+        var window = RateCounters.WindowStart(now, Window);
         ip ??= "unknown";
         if (await CountAsync("ip:" + ip, window, cancellationToken) > options.Value.SignInRequestsPerIp) return SignInBudget.TooManyFromIp;
 
@@ -64,12 +64,8 @@ public sealed class SignInThrottle(PazPazDb db, IOptions<PazPazOptions> options,
             ? SignInBudget.SilentlyDrop : SignInBudget.Send;
     }
 
-    private async Task<int> CountAsync(string key, DateTimeOffset window, CancellationToken cancellationToken) =>
-        (await db.Database.SqlQuery<int>($"""
-            INSERT INTO sign_in_counters (key, window_start, count) VALUES ({key}, {window}, 1)
-            ON CONFLICT (key, window_start) DO UPDATE SET count = sign_in_counters.count + 1
-            RETURNING count AS "Value"
-            """).ToListAsync(cancellationToken)).Single();
+    private Task<int> CountAsync(string key, DateTimeOffset window, CancellationToken cancellationToken) =>
+        RateCounters.IncrementAsync(db, key, window, cancellationToken);
 
     /// <summary>Forgets counters whose window is long over (the daily purge job).</summary>
     public static Task<int> PurgeAsync(PazPazDb db, DateTimeOffset now, CancellationToken cancellationToken = default) =>

@@ -28,10 +28,10 @@ public sealed class CodeModel(PazPazDb db, SecondFactor secondFactor, TwoFactorT
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!throttle.TryAcquireForIp(HttpContext.Connection.RemoteIpAddress?.ToString())) return TooManyAttempts();
+        if (!await throttle.TryAcquireForIpAsync(HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken)) return TooManyAttempts();
         if (await PendingAsync(cancellationToken) is not { } pending) { State = Outcome.Expired; return Page(); }
         var (link, user) = pending;
-        if (throttle.UserIsBlocked(user.Id)) return TooManyAttempts();
+        if (await throttle.UserIsBlockedAsync(user.Id, cancellationToken)) return TooManyAttempts();
         if (Code is not { Length: <= 100 } || (Totp.NormalizeCode(Code) is null && TotpBackupCode.Normalize(Code) is null))
         {
             // Not a guess at all (empty, letters where digits go, pasted junk): no try is used up.

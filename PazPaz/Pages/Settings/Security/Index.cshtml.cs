@@ -61,12 +61,12 @@ public sealed class IndexModel(PazPazDb db, CurrentUser current, SecondFactor se
     {
         await LoadAsync(cancellationToken);
         if (!Enrolling) return RedirectToPage();
-        if (Throttled(CodeForm.Confirm) is { } tooMany) return tooMany;
+        if (await ThrottledAsync(CodeForm.Confirm, cancellationToken) is { } tooMany) return tooMany;
         if (Totp.NormalizeCode(Code) is not { } code)
             return CodeError(CodeForm.Confirm, "Enter the 6-digit code your authenticator app shows for PazPaz.");
         if (Totp.MatchingStep(Me.TotpSecret!, code, clock.GetUtcNow()) is not { } step)
         {
-            throttle.RecordFailure(Me.Id);
+            await throttle.RecordFailureAsync(Me.Id, cancellationToken);
             return CodeError(CodeForm.Confirm, "That code is not right. Check the app's clock is set automatically, and use the newest code.");
         }
 
@@ -83,7 +83,7 @@ public sealed class IndexModel(PazPazDb db, CurrentUser current, SecondFactor se
     {
         await LoadAsync(cancellationToken);
         if (!Me.TotpEnabled) return RedirectToPage();
-        if (Throttled(CodeForm.Disable) is { } tooMany) return tooMany;
+        if (await ThrottledAsync(CodeForm.Disable, cancellationToken) is { } tooMany) return tooMany;
         var check = await secondFactor.CheckAsync(Me, Code, "turn_off", cancellationToken);
         if (CheckError(check, CodeForm.Disable) is { } error) return error;
 
@@ -102,7 +102,7 @@ public sealed class IndexModel(PazPazDb db, CurrentUser current, SecondFactor se
     {
         await LoadAsync(cancellationToken);
         if (!Me.TotpEnabled) return RedirectToPage();
-        if (Throttled(CodeForm.Renew) is { } tooMany) return tooMany;
+        if (await ThrottledAsync(CodeForm.Renew, cancellationToken) is { } tooMany) return tooMany;
         var check = await secondFactor.CheckAsync(Me, Code, "new_backup_codes", cancellationToken);
         if (CheckError(check, CodeForm.Renew) is { } error) return error;
 
@@ -142,9 +142,10 @@ public sealed class IndexModel(PazPazDb db, CurrentUser current, SecondFactor se
         BackupCodesLeft = Me.TotpEnabled ? await secondFactor.UnusedBackupCodesAsync(Me.Id, cancellationToken) : 0;
     }
 
-    private IActionResult? Throttled(CodeForm form)
+    private async Task<IActionResult?> ThrottledAsync(CodeForm form, CancellationToken cancellationToken)
     {
-        if (throttle.TryAcquireForIp(HttpContext.Connection.RemoteIpAddress?.ToString()) && !throttle.UserIsBlocked(Me.Id)) return null;
+        if (await throttle.TryAcquireForIpAsync(HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken) &&
+            !await throttle.UserIsBlockedAsync(Me.Id, cancellationToken)) return null;
         Response.Headers.RetryAfter = ((int)TwoFactorThrottle.Window.TotalSeconds).ToString();
         Response.StatusCode = StatusCodes.Status429TooManyRequests;
         ModelState.AddModelError(nameof(Code), "Too many codes were tried just now. Wait 15 minutes and try again.");
