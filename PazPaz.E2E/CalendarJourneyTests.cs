@@ -409,6 +409,20 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             await Dialog(page).GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
             await Expect(Block(page, day, "Rivka Azoulay")).ToBeVisibleAsync();
 
+            // The week on a phone is a list that reads, not seven columns of one letter each; a tap opens the appointment.
+            await page.GotoAsync($"/calendar?view=week&date={Iso(day)}");
+            var agenda = page.GetByTestId("week-agenda");
+            await Expect(agenda.Locator($"[data-agenda-day='{Iso(day)}']")).ToContainTextAsync("09:00–10:00");
+            await Expect(agenda.Locator($"[data-agenda-day='{Iso(day)}']")).ToContainTextAsync("Rivka Azoulay");
+            await SaveReviewShotAsync(page, "calendar-week-phone");
+            widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            Assert.True(widths[0] <= widths[1], $"The week view is {widths[0]}px wide in a {widths[1]}px window.");
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the week on a phone");
+            await agenda.GetByRole(AriaRole.Link).Filter(new() { HasText = "Rivka Azoulay" }).ClickAsync();
+            await Expect(Dialog(page).GetByRole(AriaRole.Heading, new() { Name = "Appointment", Exact = true })).ToBeVisibleAsync();
+            await Dialog(page).GetByRole(AriaRole.Button, new() { Name = "Close" }).First.ClickAsync();
+            await Expect(Dialog(page)).ToBeHiddenAsync();
+
             await page.GotoAsync($"/calendar?view=month&date={Iso(day)}");
             await SaveReviewShotAsync(page, "calendar-month-phone");
             widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");

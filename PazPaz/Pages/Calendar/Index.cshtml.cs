@@ -27,8 +27,10 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
         public bool CanMove => Status == AppointmentStatus.Scheduled;
     }
 
-    /// <summary>An appointment's part of one day, in minutes after local midnight, clipped to that day.</summary>
-    /// <summary>An appointment's block on one day: <see cref="Lane"/> of <see cref="Lanes"/> side by side within its overlap group.</summary>
+    /// <summary>
+    /// An appointment's part of one day, in minutes after local midnight, clipped to that day: <see cref="Lane"/> of
+    /// <see cref="Lanes"/> side by side within its overlap group.
+    /// </summary>
     public sealed record Placed(Entry Entry, int StartMinute, int EndMinute)
     {
         public int Lane { get; set; }
