@@ -47,6 +47,42 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     }
 
     [Fact]
+    public Task The_week_prints_as_a_clean_list_without_the_app_around_it() =>
+        RunJourneyAsync(nameof(The_week_prints_as_a_clean_list_without_the_app_around_it), async page =>
+        {
+            var day = Tuesday(3, 0);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print the days on screen" })).ToBeVisibleAsync();
+
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            await Expect(page.GetByRole(AriaRole.Banner)).ToBeHiddenAsync();
+            await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Calendar view" })).ToBeHiddenAsync();
+            await Expect(page.Locator("#calendar-scroll")).ToBeHiddenAsync();
+            var list = page.GetByTestId("week-agenda");
+            await Expect(list).ToBeVisibleAsync();
+            await Expect(list.Locator("[data-agenda-day]")).ToHaveCountAsync(7);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(day.ToString("MMMM", System.Globalization.CultureInfo.InvariantCulture));
+            await SaveReviewShotAsync(page, "calendar-week-print");
+
+            await page.EmulateMediaAsync(new() { Media = Media.Screen });
+            await Expect(list).ToBeHiddenAsync();
+            await Expect(page.Locator("#calendar-scroll")).ToBeVisibleAsync();
+
+            // A client's record prints as the record: no navigation, buttons or upload zone.
+            await page.GotoAsync("/clients");
+            await page.Locator("#client-results a").First.ClickAsync();
+            var print = page.GetByRole(AriaRole.Button, new() { Name = "Print", Exact = true });
+            await Expect(print).ToBeVisibleAsync();
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            await Expect(page.GetByRole(AriaRole.Banner)).ToBeHiddenAsync();
+            await Expect(print).ToBeHiddenAsync();
+            await Expect(page.GetByTestId("drop-zone")).ToBeHiddenAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await SaveReviewShotAsync(page, "client-print");
+        });
+
+    [Fact]
     public Task Therapist_books_an_appointment_by_clicking_an_empty_slot() =>
         RunJourneyAsync(nameof(Therapist_books_an_appointment_by_clicking_an_empty_slot), async page =>
         {
