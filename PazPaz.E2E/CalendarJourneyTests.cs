@@ -423,6 +423,42 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             AssertNoErrors(errors);
         });
 
+    private static Task TouchAsync(ICDPSession cdp, string type, double x, double y) =>
+        cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object>
+        {
+            ["type"] = type,
+            ["touchPoints"] = type == "touchEnd" ? Array.Empty<object>() : new object[] { new Dictionary<string, object> { ["x"] = x, ["y"] = y } },
+        });
+
+    [Fact]
+    public Task On_a_touch_screen_a_long_press_picks_an_appointment_up_and_a_drag_moves_it() =>
+        RunJourneyAsync(nameof(On_a_touch_screen_a_long_press_picks_an_appointment_up_and_a_drag_moves_it), async page =>
+        {
+            var day = Tuesday(4, 1);
+            await SignInAsync(page);
+            await page.GotoAsync($"/calendar?view=day&date={Iso(day)}");
+            await Expect(page.Locator($"#calendar-region[data-ready='true'] .cal-day[data-date='{Iso(day)}']")).ToBeVisibleAsync();
+            await ClickSlotAsync(page, day, 9);
+            await ChooseClientAsync(page, "Rivka", "Rivka Azoulay");
+            await Dialog(page).GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+            await Expect(Dialog(page)).ToBeHiddenAsync();
+            var block = Block(page, day, "Rivka Azoulay");
+            await Expect(block).ToHaveAttributeAsync("data-start", $"{Iso(day)}T09:00");
+
+            var cdp = await page.Context.NewCDPSessionAsync(page);
+            await cdp.SendAsync("Emulation.setTouchEmulationEnabled", new Dictionary<string, object> { ["enabled"] = true, ["maxTouchPoints"] = 1 });
+            var box = (await block.BoundingBoxAsync())!;
+            double x = box.X + box.Width / 2, y = box.Y + 12;
+            await TouchAsync(cdp, "touchStart", x, y);
+            // The page says when the long press has picked the block up: wait for that, not for a number of milliseconds.
+            await Expect(block).ToHaveAttributeAsync("data-picked-up", "true");
+            for (var step = 1; step <= 4; step++) await TouchAsync(cdp, "touchMove", x, y + step * 24); // 96 px: two hours
+            await TouchAsync(cdp, "touchEnd", x, y + 96);
+
+            await Expect(Block(page, day, "Rivka Azoulay")).ToHaveAttributeAsync("data-start", $"{Iso(day)}T11:00");
+            await Expect(page.Locator("#toast[role=status]")).ToContainTextAsync("Moved to");
+        }, Phone);
+
     [Fact]
     public Task On_a_phone_the_calendar_opens_on_the_day_and_a_tap_books() =>
         RunJourneyAsync(nameof(On_a_phone_the_calendar_opens_on_the_day_and_a_tap_books), async page =>

@@ -237,11 +237,18 @@
     if (event.detail.target?.id === "calendar-region") keyboardMoveBusy = false;
   });
 
+  // Touch: a finger on a block first scrolls, as everywhere else; held still for LONG_PRESS ms it picks the block up
+  // (data-picked-up marks it), and from then on moving the finger drags it instead of scrolling the calendar.
+  const LONG_PRESS = 450;
   document.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || event.pointerType === "touch") return;
+    if (event.button !== 0) return;
     const block = event.target.closest && event.target.closest(".cal-day [data-appointment-id][data-can-move=true]");
     if (!block) return;
+    const touch = event.pointerType === "touch";
     drag = {
+      touch,
+      pickedUp: !touch,
+      timer: touch ? setTimeout(() => pickUp(event.pointerId), LONG_PRESS) : null,
       block,
       pointerId: event.pointerId,
       x: event.clientX,
@@ -255,8 +262,24 @@
     };
   });
 
+  function pickUp(pointerId) {
+    if (!drag || drag.pointerId !== pointerId || drag.pickedUp) return;
+    drag.pickedUp = true;
+    drag.block.dataset.pickedUp = "true";
+    if (navigator.vibrate) navigator.vibrate(10);
+  }
+
+  // Once a block is picked up, the finger's moves are the drag's, not a scroll (the listener must not be passive).
+  document.addEventListener("touchmove", (event) => { if (drag && drag.touch && drag.pickedUp) event.preventDefault(); }, { passive: false });
+  document.addEventListener("contextmenu", (event) => { if (drag && drag.touch) event.preventDefault(); });
+
   document.addEventListener("pointermove", (event) => {
     if (!drag || event.pointerId !== drag.pointerId) return;
+    if (!drag.pickedUp) {
+      // The finger moved before the long press: it is scrolling.
+      if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) >= 8) cancelDrag();
+      return;
+    }
     if (!drag.moved) {
       if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < 5) return;
       drag.moved = true;
@@ -282,7 +305,9 @@
     if (!drag || event.pointerId !== drag.pointerId) return;
     const done = drag;
     drag = null;
-    if (!done.moved) return; // a plain click: htmx opens the appointment
+    clearTimeout(done.timer);
+    delete done.block.dataset.pickedUp;
+    if (!done.moved) return; // a plain click or tap: htmx opens the appointment
     suppressClick = true;
     setTimeout(() => { suppressClick = false; }, 0);
     document.body.classList.remove("select-none", "cursor-grabbing");
@@ -309,6 +334,10 @@
   function cancelDrag() {
     const done = drag;
     drag = null;
+    if (done) {
+      clearTimeout(done.timer);
+      delete done.block.dataset.pickedUp;
+    }
     document.body.classList.remove("select-none", "cursor-grabbing");
     if (done && done.moved) putBack(done);
   }
