@@ -17,6 +17,9 @@ public static class TwoFactorRequirement
     /// <summary>What stays reachable while set-up is owed: the set-up itself, signing out, error pages and health checks.</summary>
     private static readonly string[] Open = [EnrolPath, "/sign-out", "/sign-in", "/error", "/healthz", "/readyz", "/dev"];
 
+    /// <summary>HttpContext.Items key: whether set-up is owed, as the session check read it with the session.</summary>
+    public const string OwedKey = "pazpaz:two-factor-owed";
+
     public static Task<bool> AppliesToAsync(PazPazDb db, Guid userId, CancellationToken cancellationToken) =>
         db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(u => u.Id == userId)
             .Select(u => !u.TotpEnabled && u.Workspace!.RequireTwoFactor).FirstOrDefaultAsync(cancellationToken);
@@ -27,7 +30,9 @@ public static class TwoFactorRequirement
         if (current.UserId is not { } userId ||
             http.User.Identity?.AuthenticationType != CookieAuthenticationDefaults.AuthenticationScheme ||
             Open.Any(path => http.Request.Path.StartsWithSegments(path)) ||
-            !await AppliesToAsync(http.RequestServices.GetRequiredService<PazPazDb>(), userId, http.RequestAborted))
+            !(http.Items.TryGetValue(OwedKey, out var owed) && owed is bool known
+                ? known
+                : await AppliesToAsync(http.RequestServices.GetRequiredService<PazPazDb>(), userId, http.RequestAborted)))
         {
             await next(http);
             return;
