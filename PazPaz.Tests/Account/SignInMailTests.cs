@@ -103,7 +103,11 @@ public sealed class SignInMailTests(SmtpApp app, ITestOutputHelper output) : Smt
         }
 
         var (k, u) = (Stats.Of(known), Stats.Of(unknown));
-        var tolerance = Math.Max(1.0, 0.5 * Math.Max(k.Iqr, u.Iqr));
+        // Within noise, on any machine: a few milliseconds, or half the spread, or a third of the faster median, whichever is
+        // largest. The leak this guards against (the SMTP hand-over inside the request) made known addresses ~5× slower
+        // (74 vs 15 ms); scheduler noise on a loaded 2-core machine moves medians by a few ms (bench/sign-in-timing.sh has
+        // the precise figures).
+        var tolerance = Math.Max(5.0, Math.Max(0.5 * Math.Max(k.Iqr, u.Iqr), Math.Min(k.Median, u.Median) / 3));
         output.WriteLine($"sign-in timing over {pairs} interleaved pairs (ms): known {k}; unknown {u}; " +
                          $"median difference {k.Median - u.Median:+0.00;-0.00}, tolerance {tolerance:0.00}");
         Assert.True(Math.Abs(k.Median - u.Median) <= tolerance,
