@@ -37,7 +37,9 @@ public sealed class AuditPageTests(PazPazApp app) : AppTest(app)
             AuditEvent.Record(AuditAction.Create, nameof(Service), Guid.NewGuid(), w, null, Later(5)));
         var browser = await App.SignedInAsync("dana@example.com");
 
-        var page = await browser.GetPageAsync(Url);
+        var response = await browser.GetAsync(Url);
+        Assert.Contains("no-store", response.Headers.CacheControl!.ToString());
+        var page = await response.ParseAsync();
 
         Assert.Equal([events[1].Id.ToString(), events[0].Id.ToString(), events[2].Id.ToString()], Ids(page).Take(3));
         var update = page.QuerySelector($"[data-audit-id='{events[0].Id}']")!;
@@ -216,6 +218,24 @@ public sealed class AuditPageTests(PazPazApp app) : AppTest(app)
         Assert.Equal("Read", metadata.RootElement.GetProperty("filters").GetProperty("action").GetString());
         Assert.Equal("Client", metadata.RootElement.GetProperty("filters").GetProperty("resource_type").GetString());
         Assert.DoesNotContain("Dana", export.Metadata);
+    }
+
+    [Fact]
+    public async Task A_large_export_streams_every_row_past_the_writer_buffer()
+    {
+        var practice = await App.PracticeAsync();
+        var agent = "Mozilla/5.0 " + new string('x', 480);
+        // ~3,000 rows of ~600 bytes: well past the CSV writer's 64 KiB buffer, so it must write to the response as it goes.
+        await AddAsync(Enumerable.Range(0, 3000).Select(i => AuditEvent.Record(AuditAction.Read, "ExportProbe", Guid.NewGuid(),
+            practice.Workspace.Id, practice.Owner.Id, Later(i), userAgent: agent)).ToArray());
+        var browser = await App.SignedInAsync("dana@example.com");
+
+        var response = await browser.GetAsync($"{Url}?handler=Csv&resource=ExportProbe");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3001, lines.Length);
+        Assert.All(lines.Skip(1), line => Assert.Contains(",Read,ExportProbe,", line));
     }
 
     [Theory]

@@ -14,6 +14,7 @@ namespace PazPaz.Pages.Settings.Audit;
 /// Settings → Audit (owners): the practice's audit trail newest first, filtered by person, action, kind of record, client and
 /// practice-local dates, fifty at a time by keyset; and the filtered events as CSV, streamed and itself audited.
 /// </summary>
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)] // who opened which client's record, and when
 public sealed class IndexModel(PazPazDb db, CurrentUser current, AuditLog audit) : PageModel
 {
     public const int PageSize = 50;
