@@ -400,8 +400,9 @@ namespace PazPaz.Data.Migrations
                     b.HasIndex("ResourceType", "ResourceId")
                         .HasDatabaseName("ix_audit_events_resource_type_resource_id");
 
-                    b.HasIndex("WorkspaceId", "OccurredAt")
-                        .HasDatabaseName("ix_audit_events_workspace_id_occurred_at");
+                    b.HasIndex("WorkspaceId", "OccurredAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_audit_events_workspace_id_occurred_at_id");
 
                     b.ToTable("audit_events", null, t =>
                         {
