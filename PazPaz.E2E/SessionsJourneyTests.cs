@@ -20,7 +20,7 @@ public sealed class SessionsJourneyTests(AppServer app, ITestOutputHelper output
             // Earlier journeys' sessions of the demo therapist would be listed too: start from none.
             using (var scope = App.Services.CreateScope())
                 await scope.ServiceProvider.GetRequiredService<PazPazDb>().UserSessions.IgnoreQueryFilters()
-                    .Where(s => s.EndedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, DateTimeOffset.UtcNow));
+                    .Where(s => s.EndedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, App.Clock.GetUtcNow()));
 
             await SignInAsync(laptop);
             await using var phoneContext = await App.Browser.NewContextAsync(new BrowserNewContextOptions

@@ -36,11 +36,8 @@ public sealed class SignInMailTests(SmtpApp app, ITestOutputHelper output) : Smt
         Assert.Equal(known, unknown);
         // The refusal is recorded on the outbox row, which waits for its retry like every other e-mail.
         NotificationDelivery? failed = null;
-        for (var i = 0; i < 500 && failed is not { Status: DeliveryStatus.Failed }; i++)
-        {
-            await Task.Delay(20);
-            failed = await App.WithDbAsync(db => db.NotificationDeliveries.IgnoreQueryFilters().SingleOrDefaultAsync());
-        }
+        await Poll.UntilAsync(async () =>
+            (failed = await App.WithDbAsync(db => db.NotificationDeliveries.IgnoreQueryFilters().SingleOrDefaultAsync())) is { Status: DeliveryStatus.Failed });
         Assert.Equal(DeliveryStatus.Failed, failed!.Status);
         Assert.Equal(practice.Owner.Id, failed.UserId);
         Assert.NotNull(failed.NextAttemptAt);
@@ -62,8 +59,7 @@ public sealed class SignInMailTests(SmtpApp app, ITestOutputHelper output) : Smt
 
         await AskAsync(App.Browser(), "dana@example.com");
 
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (App.Received().Count == 0 && DateTime.UtcNow < until) await Task.Delay(20);
+        await Poll.UntilAsync(() => App.Received().Count > 0);
         Assert.Single(App.Received());
     }
 
@@ -113,8 +109,7 @@ public sealed class SignInMailTests(SmtpApp app, ITestOutputHelper output) : Smt
         Assert.True(Math.Abs(k.Median - u.Median) <= tolerance,
             $"median known {k.Median:0.00} ms vs unknown {u.Median:0.00} ms differ by more than {tolerance:0.00} ms");
         // Every known address was sent its link, in the background.
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (App.Received().Count < pairs + 5 && DateTime.UtcNow < until) await Task.Delay(50);
+        await Poll.UntilAsync(() => App.Received().Count >= pairs + 5, TimeSpan.FromSeconds(20));
         Assert.Equal(pairs + 5, App.Received().Count);
     }
 

@@ -17,19 +17,16 @@ public static partial class Mailbox
     /// </summary>
     public static async Task<List<MimeMessage>> MessagesAsync(this PazPazApp app, int count)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (app.Messages().Count < count && DateTime.UtcNow < until) await Task.Delay(20);
+        await Poll.UntilAsync(() => app.Messages().Count >= count);
         return app.Messages();
     }
 
     /// <summary>Waits until no sign-in e-mail is left to send (none pending), then returns what was written.</summary>
     public static async Task<List<MimeMessage>> SettledMessagesAsync(this PazPazApp app)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < until && await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
-                   Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.NotificationDeliveries),
-                   d => d.Kind == PazPaz.Domain.NotificationKinds.SignInLink && (d.Status == PazPaz.Domain.DeliveryStatus.Pending || d.Status == PazPaz.Domain.DeliveryStatus.Sending))))
-            await Task.Delay(20);
+        await Poll.UntilAsync(async () => !await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.NotificationDeliveries),
+            d => d.Kind == PazPaz.Domain.NotificationKinds.SignInLink && (d.Status == PazPaz.Domain.DeliveryStatus.Pending || d.Status == PazPaz.Domain.DeliveryStatus.Sending))));
         return app.Messages();
     }
 

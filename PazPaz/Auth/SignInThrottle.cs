@@ -50,22 +50,19 @@ public sealed class SignInThrottle(PazPazDb db, IOptions<PazPazOptions> options,
         var now = clock.GetUtcNow();
         var window = RateCounters.WindowStart(now, Window);
         ip ??= "unknown";
-        if (await CountAsync("ip:" + ip, window, cancellationToken) > options.Value.SignInRequestsPerIp) return SignInBudget.TooManyFromIp;
+        if (await RateCounters.IncrementAsync(db, "ip:" + ip, window, cancellationToken) > options.Value.SignInRequestsPerIp) return SignInBudget.TooManyFromIp;
 
         var address = Tokens.Hash(normalizedEmail);
-        if (await CountAsync($"pair:{address}:{ip}", window, cancellationToken) > LinksPerAddressFromOneIp) return SignInBudget.SilentlyDrop;
+        if (await RateCounters.IncrementAsync(db, $"pair:{address}:{ip}", window, cancellationToken) > LinksPerAddressFromOneIp) return SignInBudget.SilentlyDrop;
 
         var since = now - KnownNetworkFor;
         var users = db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(u => u.Email == normalizedEmail);
         var knownNetwork = await db.UserSessions.IgnoreQueryFilters([PazPazDb.WallFilter])
             .AnyAsync(s => s.IpAddress == ip && s.SignedInAt > since && users.Any(u => u.Id == s.UserId), cancellationToken);
         if (knownNetwork) return SignInBudget.Send;
-        return await CountAsync("address:" + address, window, cancellationToken) > LinksPerAddressFromNewNetworks
+        return await RateCounters.IncrementAsync(db, "address:" + address, window, cancellationToken) > LinksPerAddressFromNewNetworks
             ? SignInBudget.SilentlyDrop : SignInBudget.Send;
     }
-
-    private Task<int> CountAsync(string key, DateTimeOffset window, CancellationToken cancellationToken) =>
-        RateCounters.IncrementAsync(db, key, window, cancellationToken);
 
     /// <summary>Forgets counters whose window is long over (the daily purge job).</summary>
     public static Task<int> PurgeAsync(PazPazDb db, DateTimeOffset now, CancellationToken cancellationToken = default) =>

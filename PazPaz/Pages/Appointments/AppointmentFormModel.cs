@@ -108,7 +108,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
                     return new NoContentResult();
                 }
                 // The date in the confirmation makes a slip (the wrong week, 2099) visible at once; "Show" goes there.
-                var name = await Db.Clients.Where(c => c.Id == saved.Appointment.ClientId).Select(c => c.FirstName + " " + c.LastName).FirstAsync(cancellationToken);
+                // LoadOptionsAsync read the chosen client's name already; the booking is for that client.
+                var name = ClientName ?? await Db.Clients.Where(c => c.Id == saved.Appointment.ClientId).Select(c => c.FirstName + " " + c.LastName).FirstAsync(cancellationToken);
                 var local = Zone.ToLocal(saved.Appointment.ScheduledStart);
                 var day = local.ToString(local.Year == Zone.ToLocal(saved.Appointment.CreatedAt).Year ? "ddd d MMM" : "ddd d MMM yyyy", PracticeZone.Culture);
                 Response.Htmx(h => h.Reswap("none").WithTrigger("appointment-saved", new { url = week }));

@@ -25,10 +25,9 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
     {
         var current = await db.Appointments.Where(a => a.Id == id).Select(a => new { a.ScheduledStart, a.Status }).FirstOrDefaultAsync(cancellationToken);
         if (current is null) return NotFound();
-        var start = (DateTimeOffset?)current.ScheduledStart;
         if (status is null || !ApiNames.TryParse<AppointmentStatus>(status, out var to)) return BadRequest();
         var zone = await PracticeZone.LoadAsync(db, cancellationToken);
-        var day = DateOnly.FromDateTime(zone.ToLocal(start.Value));
+        var day = DateOnly.FromDateTime(zone.ToLocal(current.ScheduledStart));
         Id = id;
 
         switch (await booking.ChangeStatusAsync(id, to, allowConflict, cancellationToken))
