@@ -20,6 +20,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<Service> Services => Set<Service>();
     public DbSet<Location> Locations => Set<Location>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<AppointmentSeries> AppointmentSeries => Set<AppointmentSeries>();
     public DbSet<SessionNote> SessionNotes => Set<SessionNote>();
     public DbSet<SessionNoteVersion> SessionNoteVersions => Set<SessionNoteVersion>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
@@ -48,6 +49,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new ServiceConfiguration());
         model.ApplyConfiguration(new LocationConfiguration());
         model.ApplyConfiguration(new AppointmentConfiguration());
+        model.ApplyConfiguration(new AppointmentSeriesConfiguration());
         model.ApplyConfiguration(new SessionNoteConfiguration(encryptor));
         model.ApplyConfiguration(new SessionNoteVersionConfiguration(encryptor));
         model.ApplyConfiguration(new AttachmentConfiguration(encryptor));
@@ -68,6 +70,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         Wall<Service>(model);
         Wall<Location>(model);
         Wall<Appointment>(model);
+        Wall<AppointmentSeries>(model);
         Wall<SessionNote>(model);
         Wall<SessionNoteVersion>(model);
         Wall<Attachment>(model);

@@ -30,6 +30,12 @@ public sealed class Appointment : IWorkspaceOwned
     /// A reminder whose moment came before this is not sent: the appointment was booked or moved too late for it.
     /// </summary>
     public DateTimeOffset? TimeSetAt { get; private set; }
+    /// <summary>The <see cref="AppointmentSeries"/> this session belongs to, if any.</summary>
+    public Guid? SeriesId { get; private set; }
+    /// <summary>The session's local date in its series' rule (the date it was booked for, even if moved since).</summary>
+    public DateOnly? SeriesDate { get; private set; }
+    /// <summary>Edited on its own ("this session"): later edits of the series leave it as it is.</summary>
+    public bool ChangedOnItsOwn { get; private set; }
 
     /// <summary>When the appointment got its current time and status, for the reminder's "too late" rule.</summary>
     public DateTimeOffset TimeLastSetAt => TimeSetAt ?? CreatedAt;
@@ -50,6 +56,22 @@ public sealed class Appointment : IWorkspaceOwned
             ScheduledStart = start.ToUniversalTime(), ScheduledEnd = end.ToUniversalTime(),
             LocationType = locationType, LocationDetails = locationDetails, Notes = notes,
         };
+    }
+
+    public void PlaceInSeries(Guid seriesId, DateOnly date)
+    {
+        SeriesId = seriesId;
+        SeriesDate = date;
+        ChangedOnItsOwn = false;
+    }
+
+    /// <summary>Moves the session to the series split off its own ("this and following"), keeping everything else.</summary>
+    public void MoveToSeries(Guid seriesId) => SeriesId = seriesId;
+
+    /// <summary>A session of a series edited on its own keeps that change when the series is edited later.</summary>
+    public void MarkChangedOnItsOwn()
+    {
+        if (SeriesId is not null) ChangedOnItsOwn = true;
     }
 
     /// <summary>Statuses in which an appointment holds its time slot: only these can conflict.</summary>

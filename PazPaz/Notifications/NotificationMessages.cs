@@ -54,7 +54,7 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
                 NotificationKinds.Booked or NotificationKinds.Cancelled or NotificationKinds.Rescheduled or NotificationKinds.Confirmed =>
                     appointment is null ? Skip("The appointment is gone.")
                         : Send(EmailTemplates.AppointmentEvent(user.Email, baseUrl, workspace.TimeZone, delivery.Kind, Line(appointment, zone),
-                            delivery.OccasionKey.EndsWith(":api", StringComparison.Ordinal))),
+                            delivery.OccasionKey.EndsWith(":api", StringComparison.Ordinal), AppointmentEvents.SeriesSessions(delivery.OccasionKey))),
                 _ => Skip($"Unknown kind '{delivery.Kind}'."),
             };
         }

@@ -16,6 +16,10 @@ public abstract record BookingResult
     public sealed record NotFound(string What) : BookingResult;
     /// <summary>A rule refused the change; <see cref="Field"/> names the input it is about.</summary>
     public sealed record Refused(string Field, string Message) : BookingResult;
+    /// <summary>A series booked or changed: the sessions written (those a scope reached).</summary>
+    public sealed record SeriesSaved(AppointmentSeries Series, List<Appointment> Sessions) : BookingResult;
+    /// <summary>Some sessions of a series clash; nothing was written. Skip those dates, book anyway, or give up.</summary>
+    public sealed record SeriesConflicted(List<SeriesClash> Clashes) : BookingResult;
 }
 
 public sealed record NewAppointment(Guid ClientId, DateTimeOffset Start, DateTimeOffset End, Guid? ServiceId = null,
@@ -28,7 +32,7 @@ public enum SessionNoteAction { Keep, Delete }
 /// transaction-scoped advisory lock first, so "check for conflicts, then save" is atomic: two concurrent bookings
 /// of one free slot cannot both succeed without confirmation.
 /// </summary>
-public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser current, AuditLog audit, TimeProvider clock, AppointmentEvents events)
+public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser current, AuditLog audit, TimeProvider clock, AppointmentEvents events)
 {
     public async Task<BookingResult> BookAsync(NewAppointment input, bool allowConflict, CancellationToken cancellationToken = default)
     {
@@ -79,6 +83,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
                 if (!appointment.Edit(edit, clock.GetUtcNow())) return new BookingResult.Saved(appointment);
             }
             catch (DomainException e) { return new BookingResult.Refused("scheduled_end", e.Message); }
+            appointment.MarkChangedOnItsOwn(); // "this session": a later edit of its series leaves it as it is
 
             var moved = appointment.ScheduledStart != oldStart || appointment.ScheduledEnd != oldEnd;
             if (moved && appointment.BlocksTime && !allowConflict &&

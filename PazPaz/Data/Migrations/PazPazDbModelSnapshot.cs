@@ -123,6 +123,10 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("ChangedOnItsOwn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("changed_on_its_own");
+
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
@@ -175,6 +179,14 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
 
+                    b.Property<DateOnly?>("SeriesDate")
+                        .HasColumnType("date")
+                        .HasColumnName("series_date");
+
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("series_id");
+
                     b.Property<Guid?>("ServiceId")
                         .HasColumnType("uuid")
                         .HasColumnName("service_id");
@@ -213,6 +225,10 @@ namespace PazPaz.Data.Migrations
                     b.HasIndex("ServiceId")
                         .HasDatabaseName("ix_appointments_service_id");
 
+                    b.HasIndex("SeriesId", "SeriesDate")
+                        .HasDatabaseName("ix_appointments_series_date")
+                        .HasFilter("series_id IS NOT NULL");
+
                     b.HasIndex("WorkspaceId", "Status")
                         .HasDatabaseName("ix_appointments_workspace_status");
 
@@ -236,6 +252,82 @@ namespace PazPaz.Data.Migrations
                             t.HasCheckConstraint("ck_appointments_max_length", "scheduled_end - scheduled_start <= interval '24 hours'");
 
                             t.HasCheckConstraint("ck_appointments_status", "status IN ('scheduled', 'completed', 'cancelled', 'no_show')");
+                        });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.AppointmentSeries", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<int?>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<DateOnly>("FirstDate")
+                        .HasColumnType("date")
+                        .HasColumnName("first_date");
+
+                    b.Property<int>("IntervalWeeks")
+                        .HasColumnType("integer")
+                        .HasColumnName("interval_weeks");
+
+                    b.Property<TimeOnly>("StartTime")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("start_time");
+
+                    b.Property<DateOnly?>("Until")
+                        .HasColumnType("date")
+                        .HasColumnName("until");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WeekStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("week_start");
+
+                    b.Property<int>("WeekdayMask")
+                        .HasColumnType("integer")
+                        .HasColumnName("weekday_mask");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_appointment_series");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_appointment_series_client_id");
+
+                    b.HasIndex("WorkspaceId", "ClientId")
+                        .HasDatabaseName("ix_appointment_series_workspace_client");
+
+                    b.ToTable("appointment_series", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_appointment_series_duration", "duration_minutes BETWEEN 1 AND 1440");
+
+                            t.HasCheckConstraint("ck_appointment_series_interval", "interval_weeks BETWEEN 1 AND 52");
+
+                            t.HasCheckConstraint("ck_appointment_series_span", "until IS NULL OR until < first_date + interval '2 years'");
+
+                            t.HasCheckConstraint("ck_appointment_series_weekdays", "weekday_mask BETWEEN 1 AND 127");
                         });
                 });
 
@@ -1542,6 +1634,12 @@ namespace PazPaz.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_appointments_locations_location_id");
 
+                    b.HasOne("PazPaz.Domain.AppointmentSeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_appointments_appointment_series_series_id");
+
                     b.HasOne("PazPaz.Domain.Service", "Service")
                         .WithMany()
                         .HasForeignKey("ServiceId")
@@ -1560,6 +1658,23 @@ namespace PazPaz.Data.Migrations
                     b.Navigation("Location");
 
                     b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.AppointmentSeries", b =>
+                {
+                    b.HasOne("PazPaz.Domain.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointment_series_clients_client_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointment_series_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.Attachment", b =>
