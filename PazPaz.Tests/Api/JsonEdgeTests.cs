@@ -19,6 +19,7 @@ public sealed class JsonEdgeTests(PazPazApp app) : AppTest(app)
     public static readonly TheoryData<string, string> JsonEndpoints = new()
     {
         { "POST", "/api/v1/appointments" },
+        { "POST", "/api/v1/appointment-series" },
         { "PUT", "/api/v1/appointments/{id}" },
         { "DELETE", "/api/v1/appointments/{id}" },
         { "POST", "/api/v1/clients" },

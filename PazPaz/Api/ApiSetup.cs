@@ -37,6 +37,7 @@ public static class ApiSetup
         api.MapServicesApi();
         api.MapLocationsApi();
         api.MapAppointmentsApi();
+        api.MapAppointmentSeriesApi();
         api.MapSessionNotesApi();
         api.MapAttachmentsApi();
         api.MapNotificationSettingsApi();

@@ -18,7 +18,10 @@ public static class AppointmentsApi
     public sealed record AppointmentResponse(Guid Id, Guid WorkspaceId, Guid ClientId, Guid? ServiceId, Guid? LocationId,
         DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string LocationType, string? LocationDetails, string Status,
         string? Notes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EditedAt, int EditCount, int Sequence,
-        ClientSummary? Client);
+        ClientSummary? Client, Guid? SeriesId, DateOnly? SeriesDate, bool ChangedOnItsOwn);
+
+    /// <summary>What a scoped change of a series answers: the series the sessions now belong to, and the sessions it changed.</summary>
+    public sealed record SeriesChangeResponse(Guid SeriesId, List<AppointmentResponse> Sessions);
 
     public sealed record ConflictResponse(Guid Id, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string ClientInitials,
         string Status, string LocationType);
@@ -45,7 +48,7 @@ public static class AppointmentsApi
         group.MapPost("/", CreateAsync).WithName("CreateAppointment").AcceptsJson(Fields)
             .WithSummary("Books an appointment; 409 with conflicting_appointments unless allow_conflict=true.");
         group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateAppointment").AcceptsJson([.. Fields, "status"])
-            .WithSummary("Partial update: only the fields sent change; status changes follow the transition rules.");
+            .WithSummary("Partial update: only the fields sent change; status changes follow the transition rules. For a session of a series, scope=this (default) changes it on its own (later series edits leave it as it is); scope=following or all changes the scheduled sessions still to come of the series (a new time moves each to the new local time and weekday), and status=cancelled with that scope cancels them; 409 with clashes unless allow_conflict=true.");
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteAppointment")
             .AcceptsJson(["session_note_action", "reason"], optional: true)
             .WithSummary("Deletes; optional body {session_note_action: keep|delete, reason}.");
@@ -54,7 +57,7 @@ public static class AppointmentsApi
     public static AppointmentResponse ToResponse(Appointment a, Client? client) => new(a.Id, a.WorkspaceId, a.ClientId, a.ServiceId,
         a.LocationId, a.ScheduledStart, a.ScheduledEnd, ApiNames.Of(a.LocationType), a.LocationDetails, ApiNames.Of(a.Status), a.Notes,
         a.CreatedAt, a.UpdatedAt, a.EditedAt, a.EditCount, a.Sequence,
-        client is null ? null : new ClientSummary(client.Id, client.FirstName, client.LastName, client.FullName));
+        client is null ? null : new ClientSummary(client.Id, client.FirstName, client.LastName, client.FullName), a.SeriesId, a.SeriesDate, a.ChangedOnItsOwn);
 
     private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
@@ -175,6 +178,7 @@ public static class AppointmentsApi
     {
         var query = new QueryInput(request.Query);
         var allowConflict = query.Bool("allow_conflict");
+        var scope = query.Enum<SeriesScope>("scope") ?? SeriesScope.This;
         if (!query.IsValid) return query.Problem();
         var input = JsonInput.Of(request);
 
@@ -192,12 +196,25 @@ public static class AppointmentsApi
         var status = input.Enum<AppointmentStatus>("status");
         if (input.Has("status") && input.Has("scheduled_start") | input.Has("scheduled_end") | input.Has("client_id"))
             input.AddError("status", "Change the status on its own, without other fields in the same request.");
+        if (scope != SeriesScope.This && status is not (null or AppointmentStatus.Cancelled))
+            input.AddError("scope", "Only a cancellation reaches more than one session; change other statuses one session at a time.");
         if (!input.IsValid) return input.Problem();
 
-        var result = status is { } newStatus
-            ? await booking.ChangeStatusAsync(id, newStatus, allowConflict, cancellationToken)
-            : await booking.EditAsync(id, edit, allowConflict, cancellationToken);
-        return await RespondAsync(result, db, created: false, cancellationToken);
+        var result = (status, scope) switch
+        {
+            (AppointmentStatus.Cancelled, not SeriesScope.This) => await booking.CancelSeriesAsync(id, scope, cancellationToken),
+            ({ } newStatus, _) => await booking.ChangeStatusAsync(id, newStatus, allowConflict, cancellationToken),
+            (null, SeriesScope.This) => await booking.EditAsync(id, edit, allowConflict, cancellationToken),
+            (null, _) => await booking.EditSeriesAsync(id, edit, scope, allowConflict, cancellationToken),
+        };
+        return result switch
+        {
+            BookingResult.SeriesSaved saved => Results.Ok(await SeriesChangeAsync(saved, db, cancellationToken)),
+            BookingResult.SeriesConflicted conflicted => Results.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Some sessions would overlap other appointments.", detail: "Send allow_conflict=true to change them anyway.",
+                extensions: new Dictionary<string, object?> { ["clashes"] = AppointmentSeriesApi.Clashes(conflicted.Clashes) }),
+            _ => await RespondAsync(result, db, created: false, cancellationToken),
+        };
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
@@ -211,6 +228,22 @@ public static class AppointmentsApi
         var result = await booking.DeleteAsync(id, action == "delete" ? SessionNoteAction.Delete : SessionNoteAction.Keep, reason, cancellationToken);
         return result is BookingResult.Saved ? Results.NoContent() : await RespondAsync(result, db, created: false, cancellationToken);
     }
+
+    private static async Task<SeriesChangeResponse> SeriesChangeAsync(BookingResult.SeriesSaved saved, PazPazDb db, CancellationToken cancellationToken)
+    {
+        var clientIds = saved.Sessions.Select(a => a.ClientId).Distinct().ToList();
+        var clients = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        return new SeriesChangeResponse(saved.Series.Id, saved.Sessions.OrderBy(a => a.SeriesDate)
+            .Select(a => ToResponse(a, clients.GetValueOrDefault(a.ClientId))).ToList());
+    }
+
+    /// <summary>The answer to a booking that saved nothing: not found or refused (a rule, naming the field).</summary>
+    public static IResult Respond(BookingResult result) => result switch
+    {
+        BookingResult.NotFound notFound => ApiResults.NotFound(notFound.What),
+        BookingResult.Refused refused => ApiResults.Validation(new Dictionary<string, string[]> { [refused.Field] = [refused.Message] }),
+        _ => throw new InvalidOperationException($"Unexpected booking result {result.GetType().Name}."),
+    };
 
     private static async Task<IResult> RespondAsync(BookingResult result, PazPazDb db, bool created, CancellationToken cancellationToken)
     {
@@ -233,6 +266,6 @@ public static class AppointmentsApi
         }
     }
 
-    private static ConflictResponse ToResponse(ConflictingAppointment c) =>
+    public static ConflictResponse ToResponse(ConflictingAppointment c) =>
         new(c.Id, c.ScheduledStart, c.ScheduledEnd, c.ClientInitials, ApiNames.Of(c.Status), ApiNames.Of(c.LocationType));
 }

@@ -224,7 +224,7 @@ public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, Curr
     }
 
     private Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken) =>
-        UnderLockAsync(work, result => result is BookingResult.Saved, cancellationToken);
+        UnderLockAsync(work, result => result is BookingResult.Saved or BookingResult.SeriesSaved, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> holding the workspace's booking lock; commits when <paramref name="commit"/> says so.</summary>
     private async Task<T> UnderLockAsync<T>(Func<Task<T>> work, Func<T, bool> commit, CancellationToken cancellationToken)
