@@ -28,6 +28,10 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
     public List<Service> Services { get; private set; } = [];
     public List<Location> Locations { get; private set; } = [];
     public List<ConflictingAppointment> Conflicts { get; private set; } = [];
+    /// <summary>The sessions of a series being booked or moved that overlap other appointments (the clash list).</summary>
+    public List<SeriesClash> SeriesClashes { get; private set; } = [];
+    /// <summary>For a session of a series: "Every Tuesday · 5 of 12"; the form then asks how far a change reaches.</summary>
+    public SeriesPlace? Series { get; protected set; }
     public PracticeZone Zone { get; protected set; } = null!;
     /// <summary>Set when the chosen day is more than <see cref="FarAhead"/> away and not yet confirmed: the form asks first.</summary>
     public string? FarAheadDay { get; private set; }
@@ -114,13 +118,37 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
                 var day = local.ToString(local.Year == Zone.ToLocal(saved.Appointment.CreatedAt).Year ? "ddd d MMM" : "ddd d MMM yyyy", PracticeZone.Culture);
                 Response.Htmx(h => h.Reswap("none").WithTrigger("appointment-saved", new { url = week }));
                 return Partial("_ToastOob", new ToastView($"Booked {name} · {day} {Zone.Time(saved.Appointment.ScheduledStart)}", Link: new ToastLink("Show", week)));
+            case BookingResult.SeriesSaved series:
+                var first = series.Sessions.MinBy(a => a.ScheduledStart)!;
+                var seriesWeek = Calendar.IndexModel.CalendarUrl(CalendarView.Week, DateOnly.FromDateTime(Zone.ToLocal(first.ScheduledStart)));
+                if (!Request.IsHtmx())
+                {
+                    TempData["Flash.Success"] = IsNew ? $"{series.Sessions.Count} sessions booked." : "Sessions saved.";
+                    return Redirect(seriesWeek);
+                }
+                if (!IsNew)
+                {
+                    Response.Htmx(h => h.WithTrigger("appointment-saved", new { url = seriesWeek }));
+                    return new NoContentResult();
+                }
+                var client = ClientName ?? await Db.Clients.Where(c => c.Id == first.ClientId).Select(c => c.FirstName + " " + c.LastName).FirstAsync(cancellationToken);
+                var firstLocal = Zone.ToLocal(first.ScheduledStart);
+                var firstDay = firstLocal.ToString(firstLocal.Year == Zone.ToLocal(first.CreatedAt).Year ? "ddd d MMM" : "ddd d MMM yyyy", PracticeZone.Culture);
+                Response.Htmx(h => h.Reswap("none").WithTrigger("appointment-saved", new { url = seriesWeek }));
+                return Partial("_ToastOob", new ToastView($"Booked {client} · {series.Sessions.Count} sessions from {firstDay} {Zone.Time(first.ScheduledStart)}",
+                    Link: new ToastLink("Show", seriesWeek)));
+            case BookingResult.SeriesConflicted clashes:
+                SeriesClashes = clashes.Clashes;
+                break;
             case BookingResult.Conflicted conflicted:
                 Conflicts = conflicted.Conflicts;
                 break;
             case BookingResult.Refused refused:
                 ModelState.AddModelError(refused.Field switch
                 {
-                    "client_id" or "service_id" or "location_id" => refused.Field,
+                    "client_id" or "service_id" or "location_id" or "interval_weeks" or "weekdays" or "until" or "count" or "scope" => refused.Field,
+                    "skip_dates" => "count",
+                    "scheduled_start" => "date",
                     _ => "end",
                 }, refused.Message);
                 break;

@@ -24,6 +24,54 @@ public sealed class AppointmentInput
     /// <summary>The date the user confirmed although it is more than a year ahead (a year typo is the usual cause).</summary>
     [ModelBinder(Name = "confirmed_far_date")] public string? ConfirmedFarDate { get; set; }
 
+    // Repeat (new appointments only): off by default; every N weeks on the ticked weekdays, until a date or for N sessions.
+    [ModelBinder(Name = "repeat")] public bool Repeat { get; set; }
+    [ModelBinder(Name = "interval_weeks")] public int? IntervalWeeks { get; set; } = 1;
+    [ModelBinder(Name = "weekdays")] public List<string> Weekdays { get; set; } = [];
+    /// <summary>"count" (after N sessions) or "until" (on a date).</summary>
+    [ModelBinder(Name = "ends")] public string? Ends { get; set; } = "count";
+    [ModelBinder(Name = "until")] public string? Until { get; set; }
+    [ModelBinder(Name = "count")] public int? Count { get; set; } = 12;
+    /// <summary>Dates the therapist chose to skip ("Skip these dates"), carried on through later posts.</summary>
+    [ModelBinder(Name = "skip_dates")] public List<string> SkipDates { get; set; } = [];
+    /// <summary>The clashing dates the form listed; "Skip these dates" skips exactly these.</summary>
+    [ModelBinder(Name = "clash_dates")] public List<string> ClashDates { get; set; } = [];
+    /// <summary>"skip" or "anyway": the button pressed under a series' clash list.</summary>
+    [ModelBinder(Name = "series_action")] public string? SeriesAction { get; set; }
+    /// <summary>The rule and slot the clash list was shown for; "Book anyway" holds for that series only.</summary>
+    [ModelBinder(Name = "confirmed_series")] public string? ConfirmedSeries { get; set; }
+    /// <summary>For a session of a series: this session, this and following, or all (to come).</summary>
+    [ModelBinder(Name = "scope")] public string? Scope { get; set; }
+
+    public string SeriesSignature => string.Join('|', Slot, Repeat, IntervalWeeks, string.Join(',', Weekdays.Order()), Ends, Until, Count,
+        string.Join(',', SkipDates.Order()), Scope);
+
+    public bool SeriesConflictConfirmed => SeriesAction == "anyway" && ConfirmedSeries == SeriesSignature;
+
+    public static readonly string[] DayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+    /// <summary>The repeat fields read and checked; null (with field errors) when they cannot be used.</summary>
+    public (int Interval, HashSet<DayOfWeek> Days, DateOnly? Until, int? Count, HashSet<DateOnly> Skip)? ReadRepeat(ModelStateDictionary errors)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (IntervalWeeks is not (>= 1 and <= 52)) errors.AddModelError("interval_weeks", "Repeat every 1 to 52 weeks.");
+        var days = Weekdays.Select(w => Array.IndexOf(DayNames, w)).Where(i => i >= 0).Select(i => (DayOfWeek)i).ToHashSet();
+        if (days.Count == 0) errors.AddModelError("weekdays", "Tick at least one day.");
+        DateOnly? until = null;
+        int? count = null;
+        if (Ends == "until")
+        {
+            if (DateOnly.TryParseExact(Until, "yyyy-MM-dd", c, DateTimeStyles.None, out var last)) until = last;
+            else errors.AddModelError("until", "Enter the last date.");
+        }
+        else if (Count is >= 1 and <= 800) count = Count;
+        else errors.AddModelError("count", "Enter how many sessions (1 or more).");
+        var skip = SkipDates.Concat(SeriesAction == "skip" ? ClashDates : [])
+            .Select(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", c, DateTimeStyles.None, out var day) ? day : (DateOnly?)null)
+            .OfType<DateOnly>().ToHashSet();
+        return errors.ErrorCount == 0 ? (IntervalWeeks!.Value, days, until, count, skip) : null;
+    }
+
     public string Slot => SlotOf(Date, Start, End);
 
     public static string SlotOf(string? date, string? start, string? end) => $"{date}|{start}|{end}";

@@ -49,12 +49,17 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
             ServiceId = Optional<Guid?>.Of(input.ServiceId), LocationId = Optional<Guid?>.Of(input.LocationId),
             LocationType = type, LocationDetails = Optional<string?>.Of(details), Notes = Optional<string?>.Of(AppointmentInput.Clean(input.Notes)),
         };
-        return await RespondAsync(await booking.EditAsync(id, edit, input.ConflictConfirmed, cancellationToken), cancellationToken);
+        var scope = ApiNames.TryParse<SeriesScope>(input.Scope ?? "this", out var s) ? s : SeriesScope.This;
+        var result = scope == SeriesScope.This
+            ? await booking.EditAsync(id, edit, input.ConflictConfirmed, cancellationToken)
+            : await booking.EditSeriesAsync(id, edit, scope, input.SeriesConflictConfirmed, cancellationToken);
+        return await RespondAsync(result, cancellationToken);
     }
 
     private async Task LoadAsync(Appointment appointment, CancellationToken cancellationToken)
     {
         AppointmentId = appointment.Id;
+        Series = await SeriesPlace.OfAsync(Db, appointment, cancellationToken);
         Status = appointment.Status;
         HasSessionNote = await Db.SessionNotes.AnyAsync(n => n.AppointmentId == appointment.Id, cancellationToken);
         NotStartedYet = appointment.ScheduledStart > clock.GetUtcNow();

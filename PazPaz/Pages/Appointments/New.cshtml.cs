@@ -16,6 +16,7 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
         Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
         var from = Zone.Existing(PracticeZone.TryParseLocal(start, out var slot) ? slot : DefaultStart(date));
         Input.SetTimes(from, Zone.HourAfter(from));
+        Input.Weekdays = [AppointmentInput.DayNames[(int)from.DayOfWeek]]; // "Repeat" opens with the booked day ticked
         await FindConflictsAsync(checker, cancellationToken);
         return await FormAsync(StatusCodes.Status200OK, cancellationToken);
     }
@@ -28,6 +29,14 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
         if (Validate(clock.GetUtcNow()) is not { } times) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
 
         var (type, details) = LocationOf(input);
+        if (input.Repeat)
+        {
+            if (input.ReadRepeat(ModelState) is not { } repeat) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
+            var first = new NewAppointment(input.ClientId!.Value, times.Start, times.End, input.ServiceId, input.LocationId, type, details,
+                AppointmentInput.Clean(input.Notes));
+            return await RespondAsync(await booking.BookSeriesAsync(new NewSeries(first, repeat.Interval, repeat.Days, repeat.Until, repeat.Count),
+                repeat.Skip, input.SeriesConflictConfirmed, cancellationToken), cancellationToken);
+        }
         var result = await booking.BookAsync(new NewAppointment(input.ClientId!.Value, times.Start, times.End, input.ServiceId, input.LocationId,
             type, details, AppointmentInput.Clean(input.Notes)), input.ConflictConfirmed, cancellationToken);
         return await RespondAsync(result, cancellationToken);

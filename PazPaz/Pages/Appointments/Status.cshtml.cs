@@ -21,7 +21,7 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
     public List<string> Overlaps { get; private set; } = [];
 
     public async Task<IActionResult> OnPostAsync(Guid id, string? status, [FromForm(Name = "allow_conflict")] bool allowConflict,
-        CancellationToken cancellationToken)
+        [FromForm(Name = "scope")] string? scope, CancellationToken cancellationToken)
     {
         var current = await db.Appointments.Where(a => a.Id == id).Select(a => new { a.ScheduledStart, a.Status }).FirstOrDefaultAsync(cancellationToken);
         if (current is null) return NotFound();
@@ -30,8 +30,16 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
         var day = DateOnly.FromDateTime(zone.ToLocal(current.ScheduledStart));
         Id = id;
 
-        switch (await booking.ChangeStatusAsync(id, to, allowConflict, cancellationToken))
+        var reach = ApiNames.TryParse<SeriesScope>(scope ?? "this", out var parsed) ? parsed : SeriesScope.This;
+        var result = to == AppointmentStatus.Cancelled && reach != SeriesScope.This
+            ? await booking.CancelSeriesAsync(id, reach, cancellationToken)
+            : await booking.ChangeStatusAsync(id, to, allowConflict, cancellationToken);
+        switch (result)
         {
+            case BookingResult.SeriesSaved series:
+                // Many sessions at once: no Undo (each can be restored on its own from its dialog).
+                var cancelled = new ToastView(series.Sessions.Count == 1 ? "1 session cancelled" : $"{series.Sessions.Count} sessions cancelled");
+                return Request.IsHtmx() ? this.ShowToast(cancelled) : this.BackToCalendar(cancelled.Message, day);
             case BookingResult.Saved:
                 var toast = to switch
                 {
