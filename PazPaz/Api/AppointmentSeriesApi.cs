@@ -36,7 +36,7 @@ public static class AppointmentSeriesApi
             .WithSummary("The sessions of a series in order (each an appointment; edit or cancel one with PUT /appointments/{id}?scope=this|following|all).");
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, Booking booking, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
     {
         var query = new QueryInput(request.Query);
         var allowConflict = query.Bool("allow_conflict");
@@ -77,7 +77,10 @@ public static class AppointmentSeriesApi
         switch (result)
         {
             case BookingResult.SeriesSaved saved:
-                var body = await ResponseAsync(db, saved.Series, reads, "api", cancellationToken);
+                // The caller's own booking, as sent: built from the sessions just saved (one client read, no read event),
+                // as a single booking answers.
+                var client = await db.Clients.AsNoTracking().FirstAsync(c => c.Id == saved.Series.ClientId, cancellationToken);
+                var body = Response(saved.Series, saved.Sessions.OrderBy(a => a.SeriesDate).Select(a => AppointmentsApi.ToResponse(a, client)).ToList());
                 return Results.Created($"/api/v1/appointment-series/{saved.Series.Id}", body);
             case BookingResult.SeriesConflicted conflicted:
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Some sessions overlap other appointments.",
@@ -104,13 +107,16 @@ public static class AppointmentSeriesApi
         return Results.Ok(await SessionsOfAsync(db, id, reads, "api_list", cancellationToken));
     }
 
-    private static async Task<SeriesResponse> ResponseAsync(PazPazDb db, AppointmentSeries series, ReadAudit reads, string via, CancellationToken cancellationToken)
+    private static async Task<SeriesResponse> ResponseAsync(PazPazDb db, AppointmentSeries series, ReadAudit reads, string via, CancellationToken cancellationToken) =>
+        Response(series, await SessionsOfAsync(db, series.Id, reads, via, cancellationToken));
+
+    private static SeriesResponse Response(AppointmentSeries series, List<AppointmentsApi.AppointmentResponse> sessions)
     {
         var rule = series.Rule;
         var weekdays = Enumerable.Range(0, 7).Select(i => (DayOfWeek)(((int)rule.WeekStart + i) % 7)).Where(rule.Weekdays.Contains)
             .Select(d => d.ToString().ToLowerInvariant()).ToList();
         return new SeriesResponse(series.Id, series.ClientId, rule.Describe(), rule.FirstDate, rule.StartTime.ToString("HH:mm", CultureInfo.InvariantCulture),
-            rule.DurationMinutes, rule.IntervalWeeks, weekdays, rule.Until, rule.Count, await SessionsOfAsync(db, series.Id, reads, via, cancellationToken));
+            rule.DurationMinutes, rule.IntervalWeeks, weekdays, rule.Until, rule.Count, sessions);
     }
 
     /// <summary>The sessions carry the client's name and notes, like a list of appointments: one read event naming them.</summary>
