@@ -184,6 +184,22 @@ public sealed class AppointmentSeriesApiTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task A_new_note_for_this_and_following_changes_those_sessions_without_splitting_the_series()
+    {
+        var (_, client, api) = await PracticeAsync();
+        var sessions = Sessions(await CreatedAsync(await api.PostJsonAsync("/api/v1/appointment-series", Series(client.Id, TuesdayAhead(), count: 4))));
+        var seriesId = sessions[0]["series_id"]!.GetValue<Guid>();
+
+        var response = await api.PutJsonAsync($"/api/v1/appointments/{sessions[2]["id"]}?scope=following", new { notes = "Knee again" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(seriesId, (await response.JsonAsync())["series_id"]!.GetValue<Guid>());
+        var after = Sessions(await (await api.GetAsync($"/api/v1/appointment-series/{seriesId}")).JsonAsync());
+        Assert.Equal([null, null, "Knee again", "Knee again"], after.Select(s => s["notes"]?.GetValue<string>()));
+        Assert.All(after, s => Assert.False(s["changed_on_its_own"]!.GetValue<bool>()));
+    }
+
+    [Fact]
     public async Task Moving_the_series_onto_taken_time_lists_the_clashes_and_changes_nothing_unless_confirmed()
     {
         var (practice, client, api) = await PracticeAsync();

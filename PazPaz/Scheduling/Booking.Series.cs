@@ -59,8 +59,8 @@ public sealed partial class Booking
     /// <summary>
     /// Edits a session with a scope. "This" is a single edit (the session is then changed on its own). "Following" and
     /// "all" apply the change to the scheduled sessions still to come: a new time moves each by the same number of days to
-    /// the new local time and length (10:00 stays the chosen wall-clock time across DST). "Following" from a session other
-    /// than the first splits the series there: the earlier part ends, the rest becomes a new series with the new rule.
+    /// the new local time and length (10:00 stays the chosen wall-clock time across DST). "Following" with a new time or client
+    /// from a session other than the first splits the series there: the earlier part ends, the rest becomes a new series.
     /// </summary>
     public async Task<BookingResult> EditSeriesAsync(Guid id, AppointmentEdit edit, SeriesScope scope, bool allowConflict,
         CancellationToken cancellationToken = default)
@@ -116,7 +116,9 @@ public sealed partial class Booking
 
             var rule = moves ? AppointmentSeries.Shifted(series.Rule, shift, newTime, minutes) : series.Rule;
             var owner = series;
-            var splits = scope == SeriesScope.Following && sessions.Any(a => a.SeriesDate < anchorDate);
+            // Only a new time or client splits: the earlier sessions keep the rule and client they were booked with.
+            var newClient = edit.ClientId is { } c && c != series.ClientId;
+            var splits = (moves || newClient) && scope == SeriesScope.Following && sessions.Any(a => a.SeriesDate < anchorDate);
             if (splits)
             {
                 var lastDate = reach.Max(a => a.SeriesDate!.Value).AddDays(moves ? shift : 0);
@@ -126,10 +128,10 @@ public sealed partial class Booking
                 series.EndBefore(anchorDate);
                 foreach (var session in reach) session.MoveToSeries(owner.Id);
             }
-            else
+            else if (scope == SeriesScope.All || !sessions.Any(a => a.SeriesDate < anchorDate))
             {
                 series.Reshape(rule);
-                if (edit.ClientId is { } newClient) series.ChangeClient(newClient);
+                if (newClient) series.ChangeClient(edit.ClientId!.Value);
             }
             foreach (var (session, occurrence) in plan)
             {
