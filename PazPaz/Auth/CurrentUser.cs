@@ -36,6 +36,15 @@ public sealed class CurrentUser
         }
     }
 
+    /// <summary>This request no longer acts as anyone (its session just ended, e.g. before accepting an invitation).</summary>
+    public void Forget()
+    {
+        UserId = null;
+        WorkspaceId = null;
+        SessionId = null;
+        ViaApi = false;
+    }
+
     public Guid RequireWorkspaceId() => WorkspaceId ?? throw new InvalidOperationException("No workspace in this request.");
     public Guid RequireUserId() => UserId ?? throw new InvalidOperationException("No signed-in user in this request.");
 }

@@ -41,6 +41,20 @@ public sealed class SessionEnding(PazPazDb db, AuditLog audit, CurrentUser curre
         foreach (var session in open) await RecordAsync(session, SessionEndReason.Everywhere, cancellationToken);
     }
 
+    /// <summary>
+    /// Ends every open session of a user someone else deactivated: the changed security stamp already refuses their cookies,
+    /// this closes the rows so Settings → Sessions and the audit trail say so.
+    /// </summary>
+    public async Task EndDeactivatedAsync(User user, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var open = await db.UserSessions.IgnoreQueryFilters([PazPazDb.WallFilter])
+            .Where(s => s.UserId == user.Id && s.EndedAt == null).ToListAsync(cancellationToken);
+        foreach (var session in open) session.End(SessionEndReason.Deactivated, now);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var session in open) await RecordAsync(session, SessionEndReason.Deactivated, cancellationToken);
+    }
+
     /// <summary>"Session ended": the user, the session, and why.</summary>
     private Task RecordAsync(UserSession session, SessionEndReason reason, CancellationToken cancellationToken) =>
         audit.RecordAsync(AuditAction.Logout, nameof(UserSession), session.Id, session.WorkspaceId, session.UserId,
