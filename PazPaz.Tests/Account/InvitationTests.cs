@@ -103,6 +103,21 @@ public sealed class InvitationTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task Two_acceptances_at_the_same_moment_make_one_account_and_one_answers_410()
+    {
+        var owner = await OwnerAsync();
+        await owner.InviteAsync("Ruth Adler", "ruth@example.com");
+        var path = await App.InvitationPathAsync("ruth@example.com");
+        var (first, second) = (App.Browser(), App.Browser());
+        var (firstPage, secondPage) = (await first.GetPageAsync(path), await second.GetPageAsync(path));
+
+        var answers = await Task.WhenAll(first.SubmitAsync(firstPage, "main form"), second.SubmitAsync(secondPage, "main form"));
+
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Gone], answers.Select(a => a.StatusCode).Order());
+        Assert.Equal(1, await App.WithDbAsync(db => db.Users.IgnoreWall().CountAsync(u => u.Email == "ruth@example.com")));
+    }
+
+    [Fact]
     public async Task A_link_older_than_seven_days_answers_410_and_a_resend_brings_a_working_one()
     {
         var owner = await OwnerAsync();

@@ -24,7 +24,7 @@ public sealed class IndexModel(PazPazDb db, CurrentUser current, AuditLog audit)
     public static readonly string[] ResourceTypes =
     [
         nameof(Client), nameof(Appointment), nameof(SessionNote), nameof(Attachment), nameof(Service), nameof(Location),
-        nameof(Workspace), nameof(User), nameof(UserSession), nameof(ApiToken), nameof(CalendarFeed), "TwoFactor",
+        nameof(Workspace), nameof(User), nameof(Invitation), nameof(UserSession), nameof(ApiToken), nameof(CalendarFeed), "TwoFactor",
         nameof(UserNotificationSettings), nameof(AuditEvent),
     ];
 
