@@ -304,6 +304,59 @@ public sealed class InvitationTests(PazPazApp app) : AppTest(app)
         Assert.Equal(0, await App.WithDbAsync(db => db.Invitations.IgnoreQueryFilters().CountAsync()));
     }
 
+    [Fact]
+    public async Task An_email_for_a_replaced_link_or_a_revoked_invitation_is_skipped_not_sent()
+    {
+        var practice = await App.PracticeAsync();
+        // Rows written the way the service writes them, but with nobody waking the sender: this test runs it.
+        var (replaced, revoked) = await App.WithDbAsync(async db =>
+        {
+            var now = App.Clock.GetUtcNow();
+            var ruth = Invitation.ForAssistant(practice.Owner, "ruth@example.com", "Ruth", [practice.Owner], [], now);
+            var eve = Invitation.ForAssistant(practice.Owner, "eve@example.com", "Eve", [practice.Owner], [], now);
+            db.Invitations.AddRange(ruth, eve);
+            foreach (var invitation in new[] { ruth, eve })
+                db.NotificationDeliveries.Add(NotificationDelivery.Claim(practice.Workspace.Id, practice.Owner.Id, NotificationKinds.Invitation,
+                    PazPaz.Team.Invitations.OccasionKey(invitation), now));
+            ruth.Resend(now); // its first row is now for an outdated link; no row was queued for the new one here
+            eve.Revoke(now);
+            await db.SaveChangesAsync();
+            return (ruth, eve);
+        });
+
+        using (var scope = App.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<DeliverySender>().SendDueAsync();
+
+        Assert.Empty(App.InvitationsTo("ruth@example.com"));
+        Assert.Empty(App.InvitationsTo("eve@example.com"));
+        var rows = await App.WithDbAsync(db => db.NotificationDeliveries.IgnoreQueryFilters().Where(d => d.Kind == NotificationKinds.Invitation).ToListAsync());
+        Assert.All(rows, d => Assert.Equal(DeliveryStatus.Skipped, d.Status));
+        Assert.Contains(rows, d => d.LastError == "A newer link was sent.");
+        Assert.Null((await App.WithDbAsync(db => db.Invitations.IgnoreQueryFilters().SingleAsync(i => i.Id == replaced.Id))).TokenHash);
+        Assert.Null((await App.WithDbAsync(db => db.Invitations.IgnoreQueryFilters().SingleAsync(i => i.Id == revoked.Id))).TokenHash);
+    }
+
+    [Fact]
+    public async Task A_suspended_practices_invitation_cannot_be_accepted()
+    {
+        var owner = await OwnerAsync();
+        await owner.InviteAsync("Ruth Adler", "ruth@example.com");
+        var path = await App.InvitationPathAsync("ruth@example.com");
+        var holder = App.Browser();
+        var page = await holder.GetPageAsync(path);
+        await App.WithDbAsync(async db =>
+        {
+            (await db.Workspaces.IgnoreQueryFilters().SingleAsync()).Suspend();
+            await db.SaveChangesAsync();
+        });
+
+        var answer = await holder.SubmitAsync(page, "main form");
+
+        Assert.Equal(HttpStatusCode.Gone, answer.StatusCode);
+        Assert.Contains("not using PazPaz", (await answer.ParseAsync()).QuerySelector("[data-testid=invitation-refusal]")!.TextContent);
+        Assert.Equal(0, await App.WithDbAsync(db => db.Users.IgnoreWall().CountAsync(u => u.Email == "ruth@example.com")));
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
