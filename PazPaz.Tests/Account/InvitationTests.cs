@@ -227,6 +227,23 @@ public sealed class InvitationTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task Someone_who_owes_two_step_set_up_elsewhere_can_still_open_and_accept_an_invitation_in_their_browser()
+    {
+        var owner = await OwnerAsync();
+        await owner.InviteAsync("Ruth Adler", "ruth@example.com");
+        var path = await App.InvitationPathAsync("ruth@example.com");
+        var other = await App.PracticeAsync("Other Practice", "eve@example.com");
+        var browser = await App.SignedInAsync("eve@example.com");
+        await App.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE workspaces SET require_two_factor = true WHERE id = {other.Workspace.Id}"));
+        Assert.Equal("/settings/security", (await browser.GetAsync("/calendar")).Headers.Location?.OriginalString);
+
+        var response = await AcceptAsync(path, browser);
+
+        Assert.Equal("/calendar", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/calendar")).StatusCode);
+    }
+
+    [Fact]
     public async Task Addresses_are_trimmed_and_case_insensitive_and_a_member_or_a_waiting_invitation_is_refused()
     {
         var owner = await OwnerAsync();
