@@ -23,9 +23,8 @@ public sealed class SignInMail(DeliverySender sender, ILogger<SignInMail> logger
         {
             try
             {
-                await sender.SendDueAsync(stoppingToken, NotificationKinds.SignInLink);
-                // Invitations ride the same path: the person invited is often waiting at the inviter's side.
-                await sender.SendDueAsync(stoppingToken, NotificationKinds.Invitation);
+                // Invitations ride the same path (one pass for both): the person invited is often waiting at the inviter's side.
+                await sender.SendDueAsync(stoppingToken, NotificationKinds.SignInLink, NotificationKinds.Invitation);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
