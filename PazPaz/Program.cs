@@ -81,6 +81,7 @@ app.UseApiRateLimit();
 app.UseCurrentUser();
 app.UseTwoFactorRequirement();
 app.UseAuthorization();
+app.UseRoleGate();
 app.UseAntiforgery();
 
 app.MapHealth();
