@@ -32,6 +32,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<TotpBackupCode> TotpBackupCodes => Set<TotpBackupCode>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
+    public DbSet<BlockedAddress> BlockedAddresses => Set<BlockedAddress>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by every query filter; EF turns it into a parameter per query.</summary>
@@ -60,6 +61,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new TotpBackupCodeConfiguration());
         model.ApplyConfiguration(new UserSessionConfiguration());
         model.ApplyConfiguration(new SignInCounterConfiguration());
+        model.ApplyConfiguration(new BlockedAddressConfiguration());
 
         // The workspace wall: one filter per workspace-owned table, all reading the same request value.
         model.Entity<Workspace>().HasQueryFilter(WallFilter, w => w.Id == WallWorkspaceId);
