@@ -110,13 +110,19 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     private async Task<NoteResult> ChangeAsync(Guid id, uint? expectedRevision, Func<SessionNoteContent, SessionNoteContent> edit, Change change,
         CancellationToken cancellationToken)
     {
-        // A caller that names no revision asked for no check ("last write wins"): a save that lost a race with another
-        // is applied again on the newer note, a few times, instead of reporting a conflict nobody asked about.
-        for (var attempt = 1; ; attempt++)
+        if (expectedRevision is not null) return await ChangeOnceAsync(id, expectedRevision, edit, change, cancellationToken);
+
+        // A caller that names no revision asked for no check ("last write wins"): such saves wait for each other on the
+        // note's row lock, so none loses a race and reports a conflict nobody asked about, however many arrive at once.
+        var workspaceId = current.RequireWorkspaceId();
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM session_notes WHERE id = {id} AND workspace_id = {workspaceId} FOR UPDATE", cancellationToken);
             var result = await ChangeOnceAsync(id, expectedRevision, edit, change, cancellationToken);
-            if (result is not NoteResult.Conflict || expectedRevision is not null || attempt == 3) return result;
-        }
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        });
     }
 
     private async Task<NoteResult> ChangeOnceAsync(Guid id, uint? expectedRevision, Func<SessionNoteContent, SessionNoteContent> edit, Change change,
