@@ -82,6 +82,7 @@ app.UseApiRateLimit();
 app.UseCurrentUser();
 app.UseTwoFactorRequirement();
 app.UseAuthorization();
+app.UseRoleGate();
 app.UseAntiforgery();
 
 app.MapHealth();

@@ -82,7 +82,7 @@ public static class AdminCommands
         var now = clock.GetUtcNow();
         var workspace = Workspace.Create(Require(options, "name"), timeZone, now);
         var owner = User.Create(workspace.Id, email, Require(options, "owner-name"), UserRole.Owner, now);
-        db.AddRange(workspace, owner, UserNotificationSettings.CreateDefaults(workspace.Id, owner.Id));
+        db.AddRange(workspace, owner, UserNotificationSettings.CreateDefaults(workspace.Id, owner.Id, WorkingWeek.Default(workspace.TimeZone)));
         await db.SaveChangesAsync();
         output.WriteLine($"Created workspace '{workspace.Name}' ({workspace.Id}, {workspace.TimeZone}) with owner {owner.Email}.");
         return 0;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using PazPaz.Domain;
 
 namespace PazPaz.Auth;
 
@@ -16,8 +17,16 @@ public sealed class CurrentUser
     public bool ViaApi { get; private set; }
     /// <summary>The server-held browser session of this request (none for API tokens and jobs).</summary>
     public Guid? SessionId { get; private set; }
+    /// <summary>
+    /// The user's role as of this request, read with the session or token check (no extra query); null for jobs and tests
+    /// that set a user by hand — <see cref="RoleGate.RoleAsync"/> then reads it.
+    /// </summary>
+    public UserRole? Role { get; set; }
 
     public bool IsSignedIn => UserId is not null && WorkspaceId is not null;
+
+    /// <summary>For navigation: whether to show what belongs to <paramref name="area"/> (the role gate refuses it anyway).</summary>
+    public bool May(Area area) => Role is { } role && RolePolicy.Allows(role, area);
 
     public void Set(Guid userId, Guid workspaceId)
     {

@@ -29,6 +29,17 @@ public sealed class SessionEnding(PazPazDb db, AuditLog audit, CurrentUser curre
         await RecordAsync(session, reason, cancellationToken);
     }
 
+    /// <summary>
+    /// The platform admin's bulk ending (a practice suspended, an address blocked): one UPDATE across workspaces, so the
+    /// wall's per-row write check, meant for a practice's own requests, is not in the way. Returns how many ended.
+    /// </summary>
+    public Task<int> EndAllAsync(IQueryable<UserSession> sessions, SessionEndReason reason, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        return sessions.Where(s => s.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), cancellationToken);
+    }
+
     /// <summary>"Sign out everywhere": every open session of the user ends and the security stamp changes.</summary>
     public async Task EndEverywhereAsync(User user, CancellationToken cancellationToken = default)
     {

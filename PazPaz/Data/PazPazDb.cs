@@ -33,6 +33,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<BlockedAddress> BlockedAddresses => Set<BlockedAddress>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by every query filter; EF turns it into a parameter per query.</summary>
@@ -62,6 +63,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new UserSessionConfiguration());
         model.ApplyConfiguration(new SignInCounterConfiguration());
         model.ApplyConfiguration(new InvitationConfiguration());
+        model.ApplyConfiguration(new BlockedAddressConfiguration());
 
         // The workspace wall: one filter per workspace-owned table, all reading the same request value.
         model.Entity<Workspace>().HasQueryFilter(WallFilter, w => w.Id == WallWorkspaceId);

@@ -27,6 +27,8 @@ public sealed class User : IWorkspaceOwned
     /// </summary>
     public long? TotpLastUsedStep { get; private set; }
     public DateTimeOffset? LastSignInAt { get; private set; }
+    /// <summary>The user's own working week (<see cref="WorkingWeek.ToJson"/>); null until set: the practice's usual week.</summary>
+    public string? WorkingHours { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -108,6 +110,11 @@ public sealed class User : IWorkspaceOwned
     public void Activate() => IsActive = true;
     public void SignOutEverywhere() => SecurityStamp = NewStamp();
     public void RecordSignIn(DateTimeOffset now) => LastSignInAt = now;
+
+    public void SetWorkingHours(WorkingWeek week) => WorkingHours = week.ToJson();
+
+    /// <summary>Back to the practice's usual week (it follows the practice's zone).</summary>
+    public void ResetWorkingHours() => WorkingHours = null;
 
     /// <summary>Keeps a new secret until the first code from the authenticator app confirms it.</summary>
     public void StartTotpEnrolment(string secret)

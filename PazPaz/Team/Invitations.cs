@@ -32,6 +32,7 @@ public sealed class Invitations(PazPazDb db, AuditLog audit, TimeProvider clock,
 {
     public async Task<Invitation> InviteAssistantAsync(User owner, string? email, string? fullName, CancellationToken cancellationToken = default)
     {
+        await RefuseBlockedAsync(email, cancellationToken);
         var now = clock.GetUtcNow();
         var team = await db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(u => u.WorkspaceId == owner.WorkspaceId).ToListAsync(cancellationToken);
         var waiting = await db.Invitations.IgnoreQueryFilters([PazPazDb.WallFilter])
@@ -46,6 +47,7 @@ public sealed class Invitations(PazPazDb db, AuditLog audit, TimeProvider clock,
     public async Task<Invitation> InviteTherapistAsync(User platformAdmin, string? email, string? fullName, string? workspaceName, string? timeZone,
         CancellationToken cancellationToken = default)
     {
+        await RefuseBlockedAsync(email, cancellationToken);
         var now = clock.GetUtcNow();
         var normalized = User.LooksLikeEmail(email) ? User.NormalizeEmail(email!) : "";
         var taken = await db.Users.IgnoreQueryFilters([PazPazDb.WallFilter])
@@ -86,11 +88,21 @@ public sealed class Invitations(PazPazDb db, AuditLog audit, TimeProvider clock,
             workspace?.TimeZone ?? invitation.TimeZone ?? "UTC");
     }
 
+    /// <summary>The platform admin's blocklist (Admin → Blocked addresses): a blocked address is never invited.</summary>
+    private async Task RefuseBlockedAsync(string? email, CancellationToken cancellationToken)
+    {
+        var normalized = BlockedAddress.Normalize(email);
+        if (normalized.Length > 0 && await db.BlockedAddresses.AnyAsync(b => b.Email == normalized, cancellationToken))
+            throw new DomainException($"{normalized} cannot be invited: the address is blocked on this server.");
+    }
+
     /// <summary>Why the invitation cannot be accepted now (for its page), or null when it can.</summary>
     public async Task<string?> RefusalAsync(Invitation invitation, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         if (invitation.RefusalAt(now) is { } refusal) return refusal;
+        if (await db.BlockedAddresses.AnyAsync(b => b.Email == invitation.Email, cancellationToken))
+            return "This invitation can no longer be accepted.";
         if (invitation.WorkspaceId is { } id &&
             !await db.Workspaces.IgnoreQueryFilters().AnyAsync(w => w.Id == id && w.Status == WorkspaceStatus.Active, cancellationToken))
             return "This practice is not using PazPaz at the moment, so the invitation cannot be accepted.";

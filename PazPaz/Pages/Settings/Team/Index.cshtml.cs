@@ -15,6 +15,7 @@ namespace PazPaz.Pages.Settings.Team;
 /// interceptor, ended sessions by SessionEnding).
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[Requires(Area.Team)]
 public sealed class IndexModel(PazPazDb db, CurrentUser current, Invitations invitations, SessionEnding ending, TimeProvider clock) : PageModel
 {
     public const string NotOwner = "Only the practice owner can manage the team.";

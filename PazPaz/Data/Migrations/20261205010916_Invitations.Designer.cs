@@ -13,7 +13,7 @@ using PazPaz.Data;
 namespace PazPaz.Data.Migrations
 {
     [DbContext(typeof(PazPazDb))]
-    [Migration("20261204235849_Invitations")]
+    [Migration("20261205010916_Invitations")]
     partial class Invitations
     {
         /// <inheritdoc />
@@ -411,6 +411,42 @@ namespace PazPaz.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_audit_events_action", "action IN ('create', 'read', 'update', 'delete', 'login', 'logout', 'login_failed', 'export', 'print', 'share')");
                         });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.BlockedAddress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BlockedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("blocked_by_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_blocked_addresses");
+
+                    b.HasIndex("Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_blocked_addresses_email");
+
+                    b.ToTable("blocked_addresses", (string)null);
                 });
 
             modelBuilder.Entity("PazPaz.Domain.CalendarFeed", b =>
@@ -1356,6 +1392,10 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("WorkingHours")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("working_hours");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
@@ -1570,7 +1610,7 @@ namespace PazPaz.Data.Migrations
 
                     b.ToTable("user_sessions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_user_sessions_end_reason", "end_reason IN ('sign_out', 'ended_by_user', 'everywhere', 'deactivated')");
+                            t.HasCheckConstraint("ck_user_sessions_end_reason", "end_reason IN ('sign_out', 'ended_by_user', 'everywhere', 'deactivated', 'workspace_suspended', 'address_blocked')");
 
                             t.HasCheckConstraint("ck_user_sessions_expiry", "expires_at > signed_in_at");
                         });

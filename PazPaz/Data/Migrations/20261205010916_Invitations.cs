@@ -70,7 +70,7 @@ namespace PazPaz.Data.Migrations
             migrationBuilder.AddCheckConstraint(
                 name: "ck_user_sessions_end_reason",
                 table: "user_sessions",
-                sql: "end_reason IN ('sign_out', 'ended_by_user', 'everywhere', 'deactivated')");
+                sql: "end_reason IN ('sign_out', 'ended_by_user', 'everywhere', 'deactivated', 'workspace_suspended', 'address_blocked')");
 
             migrationBuilder.CreateIndex(
                 name: "ix_invitations_accepted_user_id",
@@ -112,7 +112,7 @@ namespace PazPaz.Data.Migrations
             migrationBuilder.AddCheckConstraint(
                 name: "ck_user_sessions_end_reason",
                 table: "user_sessions",
-                sql: "end_reason IN ('sign_out', 'ended_by_user', 'everywhere')");
+                sql: "end_reason IN ('sign_out', 'ended_by_user', 'everywhere', 'workspace_suspended', 'address_blocked')");
         }
     }
 }
