@@ -67,6 +67,12 @@ public sealed class TeamJourneyTests(AppServer app, ITestOutputHelper output) : 
             var refused = await assistant.GotoAsync("/settings/team");
             Assert.Equal(403, refused!.Status);
 
+            // Nor can they open a session's note: the clinical record is the therapist's.
+            var session = await SeedAppointmentAsync("Noa Cohen", Tuesday(6, 3), 10);
+            var note = await assistant.GotoAsync($"/appointments/{session}/note");
+            Assert.Equal(403, note!.Status);
+            await Expect(assistant.GetByRole(AriaRole.Main)).ToContainTextAsync("clinical record");
+
             // The link worked once: opening it again says so.
             var again = await assistant.GotoAsync(link);
             Assert.Equal(410, again!.Status);
