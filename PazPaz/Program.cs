@@ -42,6 +42,7 @@ builder.Services.AddPazPazNotifications(builder.Configuration,
     runServer: !isAdminCommand && builder.Configuration.GetSection("Jobs").Get<JobsOptions>()?.RunInWebApp != false);
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
+builder.Services.AddScoped<PazPaz.Team.Invitations>();
 builder.Services.AddPazPazNotes();
 builder.Services.AddPazPazFiles();
 builder.Services.AddPazPazStorage(builder.Configuration);
@@ -81,6 +82,7 @@ app.UseApiRateLimit();
 app.UseCurrentUser();
 app.UseTwoFactorRequirement();
 app.UseAuthorization();
+app.UseRoleGate();
 app.UseAntiforgery();
 
 app.MapHealth();

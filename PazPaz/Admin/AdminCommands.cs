@@ -21,6 +21,10 @@ public static class AdminCommands
           revoke-api-token    <prefix-or-id>     revokes a token at once, for good (its prefix as listed, e.g. pzp_AbC123, or its id)
           list-api-tokens     [--email E]        lists tokens (never the tokens themselves): id, prefix, name, user, dates, state
           make-platform-admin --email E
+          invite-therapist    --email E --name F --workspace W --time-zone Z [--by A]
+                                                 e-mails E an invitation (valid 7 days) whose acceptance creates the practice W
+                                                 (IANA zone Z) with F as its owner; sent on behalf of platform admin A (default:
+                                                 the first one made)
           disable-two-factor  --email E          turns two-step sign-in off for someone who lost their phone and backup codes,
                                                  and ends their sessions (they set it up again if their practice requires it)
           migrate                                applies database migrations and exits
@@ -58,6 +62,7 @@ public static class AdminCommands
                     : await RevokeApiTokenAsync(db, clock, argument, output, error),
                 "list-api-tokens" => await ListApiTokensAsync(db, clock, options, output),
                 "make-platform-admin" => await MakePlatformAdminAsync(db, options, output, error),
+                "invite-therapist" => await InviteTherapistAsync(scope.ServiceProvider, db, options, output, error),
                 "disable-two-factor" => await DisableTwoFactorAsync(db, options, output, error),
                 "migrate" => Done(output, "Migrations applied."),
                 _ => Wrong(error, $"Unknown command '{args[0]}'."),
@@ -77,7 +82,7 @@ public static class AdminCommands
         var now = clock.GetUtcNow();
         var workspace = Workspace.Create(Require(options, "name"), timeZone, now);
         var owner = User.Create(workspace.Id, email, Require(options, "owner-name"), UserRole.Owner, now);
-        db.AddRange(workspace, owner, UserNotificationSettings.CreateDefaults(workspace.Id, owner.Id));
+        db.AddRange(workspace, owner, UserNotificationSettings.CreateDefaults(workspace.Id, owner.Id, WorkingWeek.Default(workspace.TimeZone)));
         await db.SaveChangesAsync();
         output.WriteLine($"Created workspace '{workspace.Name}' ({workspace.Id}, {workspace.TimeZone}) with owner {owner.Email}.");
         return 0;
@@ -159,6 +164,33 @@ public static class AdminCommands
         user.MakePlatformAdmin();
         await db.SaveChangesAsync();
         output.WriteLine($"{user.Email} is now a platform admin.");
+        return 0;
+    }
+
+    /// <summary>
+    /// The same domain call the admin console makes: the invitation and its e-mail in the outbox, sent by the running app's
+    /// job within a minute. An invitation is sent on someone's behalf, so a platform admin must exist.
+    /// </summary>
+    private static async Task<int> InviteTherapistAsync(IServiceProvider services, PazPazDb db, Dictionary<string, string> options, TextWriter output,
+        TextWriter error)
+    {
+        var (email, name, workspace, zone) = (Require(options, "email"), Require(options, "name"), Require(options, "workspace"), Require(options, "time-zone"));
+        var admins = db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(u => u.IsPlatformAdmin && u.IsActive);
+        User? admin;
+        if (options.TryGetValue("by", out var by))
+        {
+            var normalized = User.NormalizeEmail(by);
+            admin = await admins.Where(u => u.Email == normalized).OrderBy(u => u.CreatedAt).FirstOrDefaultAsync();
+            if (admin is null) { error.WriteLine($"{by} is not an active platform admin (see make-platform-admin)."); return 1; }
+        }
+        else
+        {
+            admin = await admins.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).FirstOrDefaultAsync();
+            if (admin is null) { error.WriteLine("No platform admin yet: make one first with make-platform-admin --email E (or use create-workspace)."); return 1; }
+        }
+        var invitation = await services.GetRequiredService<Team.Invitations>().InviteTherapistAsync(admin, email, name, workspace, zone);
+        output.WriteLine($"Invited {invitation.FullName} <{invitation.Email}> to set up '{invitation.WorkspaceName}' ({invitation.TimeZone}) " +
+            $"on behalf of {admin.Email}; the link works until {invitation.ExpiresAt:u}. The running app e-mails it within a minute.");
         return 0;
     }
 

@@ -1,4 +1,6 @@
 using PazPaz.Files;
+using PazPaz.Auth;
+using PazPaz.Domain;
 
 namespace PazPaz.Api;
 
@@ -13,7 +15,7 @@ public static class AttachmentsApi
     {
         Map(api.MapGroup("/clients/{parentId:guid}/attachments").WithTags("Attachments"), "Client", FileOwner.Client,
             "the client's own files (not those on its session notes)");
-        Map(api.MapGroup("/session-notes/{parentId:guid}/attachments").WithTags("Attachments"), "SessionNote", FileOwner.Note,
+        Map(api.MapGroup("/session-notes/{parentId:guid}/attachments").WithTags("Attachments").Requires(Area.ClinicalRecord), "SessionNote", FileOwner.Note,
             "the note's files (owners only: 403 for assistants)");
     }
 

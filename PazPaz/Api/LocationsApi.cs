@@ -23,13 +23,13 @@ public static class LocationsApi
         group.MapGet("/", ListAsync).WithName("ListLocations")
             .WithSummary("Locations sorted by name; archived ones only with include_inactive=true. Answers {items: [...]}.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetLocation").WithSummary("One location.");
-        group.MapPost("/", CreateAsync).WithName("CreateLocation").AcceptsJson(Fields)
+        group.MapPost("/", CreateAsync).WithName("CreateLocation").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Adds a location: name (unique in the workspace, ignoring case) and location_type (clinic | home | online) required; address required for clinic and home. 201; 409 when the name is taken.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateLocation").AcceptsJson(Fields)
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateLocation").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Partial update: only the fields sent change. is_active archives or restores. 409 when the new name is taken.");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLocation")
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLocation").Requires(Area.PracticeSettings)
             .WithSummary("Deletes a location no appointment uses (204). One that appointments use (deleted ones included) is archived instead: 200 with {archived: true, detail, location}.");
-        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreLocation")
+        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreLocation").Requires(Area.PracticeSettings)
             .WithSummary("Offers an archived location again. Answers the location.");
     }
 

@@ -26,13 +26,13 @@ public static class ServicesApi
         group.MapGet("/", ListAsync).WithName("ListServices")
             .WithSummary("Services sorted by name; archived ones only with include_inactive=true. Answers {items: [...]}.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetService").WithSummary("One service.");
-        group.MapPost("/", CreateAsync).WithName("CreateService").AcceptsJson(Fields)
+        group.MapPost("/", CreateAsync).WithName("CreateService").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Adds a service: name (unique in the workspace, ignoring case) and default_duration_minutes (1–1440) required. 201; 409 when the name is taken.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateService").AcceptsJson(Fields)
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateService").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Partial update: only the fields sent change. is_active archives or restores. 409 when the new name is taken.");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteService")
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteService").Requires(Area.PracticeSettings)
             .WithSummary("Deletes a service no appointment uses (204). One that appointments use (deleted ones included) is archived instead: 200 with {archived: true, detail, service}.");
-        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreService")
+        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreService").Requires(Area.PracticeSettings)
             .WithSummary("Offers an archived service again. Answers the service.");
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using PazPaz.Domain;
 using PazPaz.Notes;
+using PazPaz.Auth;
 
 namespace PazPaz.Api;
 
@@ -27,7 +28,7 @@ public static class SessionNotesApi
 
     public static void MapSessionNotesApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/session-notes").WithTags("Session notes");
+        var group = api.MapGroup("/session-notes").WithTags("Session notes").Requires(Area.ClinicalRecord);
 
         group.MapGet("/", ListAsync).WithName("ListSessionNotes")
             .WithSummary("Session notes, newest session first, without versions; filter by client_id, appointment_id, status (draft, finalized, amended), from and to (session dates, YYYY-MM-DD, inclusive), updated_since; q searches the text of one client's notes (client_id required); deleted=true lists deleted notes still restorable. Paged (page, page_size 1–100). The notes returned are recorded as read in one audit event. Owners only (403 for assistants).")

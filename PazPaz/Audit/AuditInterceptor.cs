@@ -57,6 +57,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
             {
                 IWorkspaceOwned owned => owned.WorkspaceId,
                 Workspace workspace => workspace.Id,
+                Invitation invitation => invitation.WorkspaceId ?? db.Actor.WorkspaceId,
                 _ => db.Actor.WorkspaceId,
             };
             events.Add(AuditEvent.Record(action.Value, entry.Metadata.ClrType.Name, KeyOf(entry), workspaceId, db.Actor.UserId,

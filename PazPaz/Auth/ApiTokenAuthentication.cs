@@ -36,6 +36,7 @@ public sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeO
             await db.ApiTokens.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(t => t.Id == apiToken.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
 
+        Context.Items[RoleGate.RoleKey] = user.Role;
         var principal = SignInLinks.Principal(user, now, SchemeName);
         // Which token asked: the API's rate limit counts per token.
         ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new(TokenIdClaim, apiToken.Id.ToString()));

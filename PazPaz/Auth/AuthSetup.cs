@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
+using PazPaz.Domain;
 using PazPaz.Operations;
 
 namespace PazPaz.Auth;
@@ -68,7 +69,11 @@ public static class AuthSetup
         var current = http.RequestServices.GetRequiredService<CurrentUser>();
         current.IpAddress = http.Connection.RemoteIpAddress?.ToString();
         current.UserAgent = http.Request.Headers.UserAgent.ToString();
-        if (http.User.Identity?.IsAuthenticated == true) current.SetFrom(http.User);
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            current.SetFrom(http.User);
+            current.Role = http.Items[RoleGate.RoleKey] as UserRole?;
+        }
         await next(http);
     });
 

@@ -29,6 +29,17 @@ public sealed class SessionEnding(PazPazDb db, AuditLog audit, CurrentUser curre
         await RecordAsync(session, reason, cancellationToken);
     }
 
+    /// <summary>
+    /// The platform admin's bulk ending (a practice suspended, an address blocked): one UPDATE across workspaces, so the
+    /// wall's per-row write check, meant for a practice's own requests, is not in the way. Returns how many ended.
+    /// </summary>
+    public Task<int> EndAllAsync(IQueryable<UserSession> sessions, SessionEndReason reason, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        return sessions.Where(s => s.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), cancellationToken);
+    }
+
     /// <summary>"Sign out everywhere": every open session of the user ends and the security stamp changes.</summary>
     public async Task EndEverywhereAsync(User user, CancellationToken cancellationToken = default)
     {
@@ -39,6 +50,20 @@ public sealed class SessionEnding(PazPazDb db, AuditLog audit, CurrentUser curre
         user.SignOutEverywhere();
         await db.SaveChangesAsync(cancellationToken);
         foreach (var session in open) await RecordAsync(session, SessionEndReason.Everywhere, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends every open session of a user someone else deactivated: the changed security stamp already refuses their cookies,
+    /// this closes the rows so Settings → Sessions and the audit trail say so.
+    /// </summary>
+    public async Task EndDeactivatedAsync(User user, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var open = await db.UserSessions.IgnoreQueryFilters([PazPazDb.WallFilter])
+            .Where(s => s.UserId == user.Id && s.EndedAt == null).ToListAsync(cancellationToken);
+        foreach (var session in open) session.End(SessionEndReason.Deactivated, now);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var session in open) await RecordAsync(session, SessionEndReason.Deactivated, cancellationToken);
     }
 
     /// <summary>"Session ended": the user, the session, and why.</summary>

@@ -50,8 +50,7 @@ public sealed class SignInLinks(PazPazDb db, AuditLog audit, TimeProvider clock,
     public static async Task<EmailMessage?> ComposeAsync(PazPazDb db, string baseUrl, NotificationDelivery delivery, User user, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
-        var users = await db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Include(u => u.Workspace)
-            .Where(u => u.Email == user.Email && u.IsActive && u.Workspace!.Status == WorkspaceStatus.Active)
+        var users = await AbleToSignIn(db).Where(u => u.Email == user.Email)
             .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).ToListAsync(cancellationToken);
         if (users.Count == 0) return null;
         var at = delivery.OccasionKey.LastIndexOf('@');
@@ -129,9 +128,12 @@ public sealed class SignInLinks(PazPazDb db, AuditLog audit, TimeProvider clock,
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
     }
 
-    private IQueryable<User> ActiveUsers() =>
+    private IQueryable<User> ActiveUsers() => AbleToSignIn(db);
+
+    /// <summary>Active users of active practices whose address the platform admin has not blocked.</summary>
+    private static IQueryable<User> AbleToSignIn(PazPazDb db) =>
         db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Include(u => u.Workspace)
-            .Where(u => u.IsActive && u.Workspace!.Status == WorkspaceStatus.Active);
+            .Where(u => u.IsActive && u.Workspace!.Status == WorkspaceStatus.Active && !db.BlockedAddresses.Any(b => b.Email == u.Email));
 
     private static string Issue(PazPazDb db, string baseUrl, User user, DateTimeOffset now, string? ip)
     {

@@ -7,7 +7,7 @@ namespace PazPaz.Auth;
 /// <summary>
 /// Sends sign-in e-mails from the outbox as soon as they are asked for, in the background of the process that took the
 /// request, so that nobody waits for the next minute of the job and no request waits for (or fails on) the mail server.
-/// Only sign-in rows are taken here; a row this misses (the process stopped, SMTP refused) is retried by the every-minute
+/// Only sign-in and invitation rows are taken here; a row this misses (the process stopped, SMTP refused) is retried by the every-minute
 /// job like any other e-mail, wherever the job server runs.
 /// </summary>
 public sealed class SignInMail(DeliverySender sender, ILogger<SignInMail> logger) : BackgroundService
@@ -23,7 +23,8 @@ public sealed class SignInMail(DeliverySender sender, ILogger<SignInMail> logger
         {
             try
             {
-                await sender.SendDueAsync(stoppingToken, NotificationKinds.SignInLink);
+                // Invitations ride the same path (one pass for both): the person invited is often waiting at the inviter's side.
+                await sender.SendDueAsync(stoppingToken, NotificationKinds.SignInLink, NotificationKinds.Invitation);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -14,8 +14,11 @@ public static class TwoFactorRequirement
 {
     public const string EnrolPath = "/settings/security";
 
-    /// <summary>What stays reachable while set-up is owed: the set-up itself, signing out, error pages and health checks.</summary>
-    private static readonly string[] Open = [EnrolPath, "/sign-out", "/sign-in", "/error", "/healthz", "/readyz", "/dev"];
+    /// <summary>
+    /// What stays reachable while set-up is owed: the set-up itself, signing out, error pages, health checks, and an
+    /// invitation's page (accepting it signs this account out and someone else in).
+    /// </summary>
+    private static readonly string[] Open = [EnrolPath, "/sign-out", "/sign-in", "/error", "/healthz", "/readyz", "/dev", "/invitations"];
 
     /// <summary>HttpContext.Items key: whether set-up is owed, as the session check read it with the session.</summary>
     public const string OwedKey = "pazpaz:two-factor-owed";

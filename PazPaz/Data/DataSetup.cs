@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using PazPaz.Audit;
 using PazPaz.Operations;
+using PazPaz.Security;
 
 namespace PazPaz.Data;
 
@@ -22,6 +25,8 @@ public static class DataSetup
         services.AddScoped<AuditLog>();
         services.AddScoped<ReadAudit>();
         services.AddDataProtection().SetApplicationName("PazPaz").PersistKeysToDbContext<PazPazDb>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
+            o => o.XmlEncryptor = new FieldKeyXmlEncryptor(sp.GetRequiredService<FieldEncryptor>())));
         return services;
     }
 

@@ -33,6 +33,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<TotpBackupCode> TotpBackupCodes => Set<TotpBackupCode>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<BlockedAddress> BlockedAddresses => Set<BlockedAddress>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by every query filter; EF turns it into a parameter per query.</summary>
@@ -62,6 +64,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new TotpBackupCodeConfiguration());
         model.ApplyConfiguration(new UserSessionConfiguration());
         model.ApplyConfiguration(new SignInCounterConfiguration());
+        model.ApplyConfiguration(new InvitationConfiguration());
+        model.ApplyConfiguration(new BlockedAddressConfiguration());
 
         // The workspace wall: one filter per workspace-owned table, all reading the same request value.
         model.Entity<Workspace>().HasQueryFilter(WallFilter, w => w.Id == WallWorkspaceId);
@@ -81,6 +85,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         Wall<TotpBackupCode>(model);
         Wall<UserSession>(model);
         model.Entity<AuditEvent>().HasQueryFilter(WallFilter, a => a.WorkspaceId == WallWorkspaceId);
+        // A therapist's invitation has no practice until it is accepted: only operators (IgnoreQueryFilters) see it.
+        model.Entity<Invitation>().HasQueryFilter(WallFilter, i => i.WorkspaceId != null && i.WorkspaceId == WallWorkspaceId);
 
         model.Entity<Appointment>().HasQueryFilter(NotDeletedFilter, a => a.DeletedAt == null);
         model.Entity<SessionNote>().HasQueryFilter(NotDeletedFilter, n => n.DeletedAt == null);

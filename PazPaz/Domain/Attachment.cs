@@ -33,9 +33,6 @@ public sealed class Attachment : IWorkspaceOwned
 
     private Attachment() { }
 
-    /// <summary>Files are part of the clinical record: only owners (the therapists) open them (§12).</summary>
-    public static bool ReadableBy(UserRole role) => role == UserRole.Owner;
-
     public static Attachment Create(Guid workspaceId, Guid clientId, Guid? sessionNoteId, string fileName, string contentType,
         long sizeBytes, bool hasThumbnail, Guid? uploadedByUserId)
     {

@@ -27,6 +27,8 @@ public sealed class User : IWorkspaceOwned
     /// </summary>
     public long? TotpLastUsedStep { get; private set; }
     public DateTimeOffset? LastSignInAt { get; private set; }
+    /// <summary>The user's own working week (<see cref="WorkingWeek.ToJson"/>); null until set: the practice's usual week.</summary>
+    public string? WorkingHours { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -78,9 +80,41 @@ public sealed class User : IWorkspaceOwned
         foreach (var token in tokens) token.Revoke(now);
     }
 
+    public const string LastOwner = "A practice needs an active owner: make someone else an owner first.";
+
+    /// <summary>True when no other active user of the practice is an owner (<paramref name="team"/>: everyone in it).</summary>
+    public bool IsLastActiveOwner(IReadOnlyCollection<User> team) =>
+        Role == UserRole.Owner && IsActive && !team.Any(u => u.Id != Id && u.WorkspaceId == WorkspaceId && u.IsActive && u.Role == UserRole.Owner);
+
+    /// <summary>Owner ↔ assistant. The last active owner stays an owner, so a practice is never left without one.</summary>
+    public void ChangeRole(UserRole role, IReadOnlyCollection<User> team)
+    {
+        if (role == Role) return;
+        if (IsLastActiveOwner(team)) throw new DomainException(LastOwner);
+        Role = role;
+    }
+
+    /// <summary>
+    /// <see cref="Deactivate"/> as the Team page does it: never the last active owner, and never the person asking
+    /// (they would lock themselves out mid-request).
+    /// </summary>
+    public void DeactivateInTeam(User by, IReadOnlyCollection<User> team, IReadOnlyCollection<CalendarFeed> feeds, IReadOnlyCollection<ApiToken> tokens,
+        DateTimeOffset now)
+    {
+        if (!IsActive) return;
+        if (by.Id == Id) throw new DomainException("You cannot deactivate yourself. Another owner can.");
+        if (IsLastActiveOwner(team)) throw new DomainException(LastOwner);
+        Deactivate(feeds, tokens, now);
+    }
+
     public void Activate() => IsActive = true;
     public void SignOutEverywhere() => SecurityStamp = NewStamp();
     public void RecordSignIn(DateTimeOffset now) => LastSignInAt = now;
+
+    public void SetWorkingHours(WorkingWeek week) => WorkingHours = week.ToJson();
+
+    /// <summary>Back to the practice's usual week (it follows the practice's zone).</summary>
+    public void ResetWorkingHours() => WorkingHours = null;
 
     /// <summary>Keeps a new secret until the first code from the authenticator app confirms it.</summary>
     public void StartTotpEnrolment(string secret)

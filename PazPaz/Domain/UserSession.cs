@@ -1,7 +1,7 @@
 namespace PazPaz.Domain;
 
 /// <summary>Why a session ended; stored as text and written to the audit trail.</summary>
-public enum SessionEndReason { SignOut, EndedByUser, Everywhere }
+public enum SessionEndReason { SignOut, EndedByUser, Everywhere, Deactivated, WorkspaceSuspended, AddressBlocked }
 
 /// <summary>
 /// One signed-in browser, held on the server: the session cookie carries only <see cref="Id"/>, so ending the row ends

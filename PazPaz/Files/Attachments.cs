@@ -16,8 +16,6 @@ namespace PazPaz.Files;
 public sealed class Attachments(PazPazDb db, CurrentUser current, ReadAudit reads, FileVault vault, UploadThrottle throttle,
     TimeProvider clock, ILogger<Attachments> logger)
 {
-    private UserRole? role;
-
     // ---------------------------------------------------------------------------------------------------------------
     // Upload
     // ---------------------------------------------------------------------------------------------------------------
@@ -245,10 +243,8 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, ReadAudit read
     /// <summary>Note files are part of the clinical record, owners only (§12); a client's own files are open to the whole practice.</summary>
     private async Task<AttachmentResult.Forbidden?> WhyNotAllowedAsync(FileOwner owner, CancellationToken cancellationToken)
     {
-        if (current.UserId is not { } userId) return new AttachmentResult.Forbidden("Sign in to see files.");
+        if (await RoleGate.RoleAsync(current, db, cancellationToken) is not { } role) return new AttachmentResult.Forbidden("Sign in to see files.");
         if (owner.SessionNoteId is null) return null;
-        role ??= await db.Users.Where(u => u.Id == userId).Select(u => (UserRole?)u.Role).FirstOrDefaultAsync(cancellationToken);
-        return role is { } r && Attachment.ReadableBy(r) ? null
-            : new AttachmentResult.Forbidden("Files on session notes are part of the clinical record: only the practice's therapists (owners) can open them.");
+        return RolePolicy.WhyNot(role, Area.ClinicalRecord) is { } reason ? new AttachmentResult.Forbidden(reason) : null;
     }
 }

@@ -1,3 +1,5 @@
+using PazPaz.Auth;
+using PazPaz.Domain;
 using PazPaz.Security;
 
 namespace PazPaz.Files;
@@ -15,7 +17,7 @@ public static class FileEndpoints
         files.MapPost("/upload/client/{clientId:guid}", (Guid clientId, HttpContext http, Attachments attachments, CancellationToken ct) =>
             UploadAsync(FileOwner.Client(clientId), http, attachments, ct)).DisableAntiforgery();
         files.MapPost("/upload/note/{noteId:guid}", (Guid noteId, HttpContext http, Attachments attachments, CancellationToken ct) =>
-            UploadAsync(FileOwner.Note(noteId), http, attachments, ct)).DisableAntiforgery();
+            UploadAsync(FileOwner.Note(noteId), http, attachments, ct)).DisableAntiforgery().Requires(Area.ClinicalRecord);
         files.MapGet("/{id:guid}/content", ContentAsync);
         files.MapGet("/{id:guid}/thumbnail", ThumbnailAsync);
     }

@@ -39,6 +39,8 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
         var result = new Dictionary<Guid, Composed>();
         foreach (var delivery in batch)
         {
+            // Sent on behalf of its inviter, to someone without an account yet: the invitation decides, not the inviter's settings.
+            if (delivery.Kind == NotificationKinds.Invitation) { result[delivery.Id] = await Team.Invitations.ComposeAsync(db, baseUrl, delivery, clock.GetUtcNow(), cancellationToken); continue; }
             if (!users.TryGetValue(delivery.UserId, out var user) || !user.IsActive) { result[delivery.Id] = Skip("The user is no longer active."); continue; }
             if (!workspaces.TryGetValue(delivery.WorkspaceId, out var workspace) || !workspace.IsActive) { result[delivery.Id] = Skip("The practice is not active."); continue; }
             if (delivery.Kind == NotificationKinds.SignInLink) { result[delivery.Id] = await SignInLinkAsync(delivery, user, cancellationToken); continue; }

@@ -23,6 +23,7 @@ public sealed class ErrorModel : PageModel
         (Heading, Explanation) = Code switch
         {
             404 => ("Page not found", "There is nothing at this address, or it is not yours to see."),
+            403 when HttpContext.Items[Auth.RoleGate.ReasonKey] is string reason => ("Not allowed for your role", reason),
             403 => ("Not allowed", "Your account cannot open this page."),
             429 => ("Too many requests", "Please wait a few minutes and try again."),
             400 when HttpContext.Items[Operations.StorableText.ProblemKey] is string problem =>

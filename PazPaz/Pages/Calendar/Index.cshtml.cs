@@ -69,7 +69,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     public DateOnly Date { get; private set; }
     public DateOnly Today { get; private set; }
     public PracticeZone Zone { get; private set; } = null!;
-    public WorkingHours Hours { get; private set; } = WorkingHours.Default;
+    public WorkingWeek Hours { get; private set; } = WorkingWeek.Default("UTC");
     public List<Day> Days { get; private set; } = [];
     public int? NowMinute { get; private set; }
     /// <summary>The server's "now" (Unix milliseconds) when the page was drawn: the browser moves the now line by it, not by its own clock.</summary>
@@ -139,8 +139,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
 
     private async Task<(DateTimeOffset From, DateTimeOffset To)> ReadRangeAsync(string? view, string? date, CancellationToken cancellationToken)
     {
-        Zone = await PracticeZone.LoadAsync(db, cancellationToken);
-        Hours = WorkingHours.For(Zone.Id);
+        (Zone, Hours) = await PracticeZone.LoadWithWeekAsync(db, current.UserId, cancellationToken);
         Today = Zone.Today(clock);
         NowUnixMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
         View = Enum.TryParse<CalendarView>(view, ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : CalendarView.Week;

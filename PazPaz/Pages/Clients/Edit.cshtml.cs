@@ -6,10 +6,11 @@ using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
 using PazPaz.Scheduling;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class EditModel(PazPazDb db, ReadAudit reads, TimeProvider clock) : PageModel
+public sealed class EditModel(PazPazDb db, ReadAudit reads, TimeProvider clock, CurrentUser current) : PageModel
 {
     [BindProperty] public ClientInput Input { get; set; } = new();
     public Client Client { get; private set; } = null!;
@@ -31,6 +32,7 @@ public sealed class EditModel(PazPazDb db, ReadAudit reads, TimeProvider clock) 
         var workspace = await db.Workspaces.SingleAsync(cancellationToken);
         var today = workspace.Today(clock.GetUtcNow());
         var details = Input.ToDetails();
+        if (!current.May(Area.ClinicalRecord)) details = details.KeepingClinicalFieldsOf(client.Details()); // the form left them out
         ModelState.AddProblems(Client.Problems(details, today));
         if (!ModelState.IsValid) return this.FormWithErrors();
 

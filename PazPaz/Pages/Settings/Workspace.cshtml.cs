@@ -10,6 +10,7 @@ using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Settings;
 
+[Requires(Area.PracticeSettings)]
 public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvider clock, Booking booking, AuditLog audit) : PageModel
 {
     public sealed class InputModel
@@ -30,7 +31,6 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
     public sealed record Zone(string Id, string Offset);
 
     [BindProperty] public InputModel Input { get; set; } = new();
-    public bool CanEdit { get; private set; }
     public List<Zone> Zones { get; private set; } = [];
     /// <summary>Bytes the practice's files take (deleted ones count until purged) and its quota.</summary>
     public long StorageUsed { get; private set; }
@@ -47,7 +47,6 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var workspace = await LoadAsync(cancellationToken);
-        if (!CanEdit) return Forbid();
         ModelState.AddProblems(Workspace.Problems(Input.Name, Input.TimeZone));
         if (!ModelState.IsValid) return this.FormWithErrors();
 
@@ -87,9 +86,6 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
 
     private async Task<Workspace> LoadAsync(CancellationToken cancellationToken)
     {
-        var userId = current.RequireUserId();
-        var role = await db.Users.Where(u => u.Id == userId).Select(u => u.Role).SingleAsync(cancellationToken);
-        CanEdit = Workspace.SettingsChangeableBy(role);
         var now = clock.GetUtcNow();
         Zones = TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).OrderBy(z => z.Id, StringComparer.Ordinal)
             .Select(z => new Zone(z.Id, Offset(z.GetUtcOffset(now)))).ToList();
