@@ -13,7 +13,7 @@ using PazPaz.Data;
 namespace PazPaz.Data.Migrations
 {
     [DbContext(typeof(PazPazDb))]
-    [Migration("20261204235523_AppointmentSeries")]
+    [Migration("20261205012634_AppointmentSeries")]
     partial class AppointmentSeries
     {
         /// <inheritdoc />
@@ -505,6 +505,42 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.BlockedAddress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BlockedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("blocked_by_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_blocked_addresses");
+
+                    b.HasIndex("Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_blocked_addresses_email");
+
+                    b.ToTable("blocked_addresses", (string)null);
+                });
+
             modelBuilder.Entity("PazPaz.Domain.CalendarFeed", b =>
                 {
                     b.Property<Guid>("Id")
@@ -707,6 +743,134 @@ namespace PazPaz.Data.Migrations
                     b.ToTable("clients", null, t =>
                         {
                             t.HasCheckConstraint("ck_clients_names", "length(btrim(first_name)) > 0 AND length(btrim(last_name)) > 0");
+                        });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<Guid?>("AcceptedUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("accepted_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("full_name")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<Guid>("InvitedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invited_by_user_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("LinkVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("link_version");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<string>("WorkspaceName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("workspace_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("AcceptedUserId")
+                        .HasDatabaseName("ix_invitations_accepted_user_id");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_invitations_email");
+
+                    b.HasIndex("InvitedByUserId")
+                        .HasDatabaseName("ix_invitations_invited_by_user_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.HasIndex("WorkspaceId", "Status")
+                        .HasDatabaseName("ix_invitations_workspace_id_status");
+
+                    b.ToTable("invitations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_invitations_email_normalized", "email = lower(btrim(email))");
+
+                            t.HasCheckConstraint("ck_invitations_kind", "kind IN ('assistant', 'therapist')");
+
+                            t.HasCheckConstraint("ck_invitations_practice", "(kind = 'assistant' AND workspace_id IS NOT NULL) OR (kind = 'therapist' AND workspace_name IS NOT NULL AND time_zone IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_invitations_role", "role IN ('owner', 'assistant')");
+
+                            t.HasCheckConstraint("ck_invitations_status", "status IN ('pending', 'accepted', 'revoked')");
                         });
                 });
 
@@ -1320,6 +1484,10 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("WorkingHours")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("working_hours");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
@@ -1534,7 +1702,7 @@ namespace PazPaz.Data.Migrations
 
                     b.ToTable("user_sessions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_user_sessions_end_reason", "end_reason IN ('sign_out', 'ended_by_user', 'everywhere')");
+                            t.HasCheckConstraint("ck_user_sessions_end_reason", "end_reason IN ('sign_out', 'ended_by_user', 'everywhere', 'deactivated', 'workspace_suspended', 'address_blocked')");
 
                             t.HasCheckConstraint("ck_user_sessions_expiry", "expires_at > signed_in_at");
                         });
@@ -1728,6 +1896,28 @@ namespace PazPaz.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_clients_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.Invitation", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("AcceptedUserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_invitations_users_accepted_user_id");
+
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("InvitedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invitations_users_invited_by_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_invitations_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.Location", b =>
