@@ -50,8 +50,11 @@ public sealed class AdminConsoleTests(PazPazApp app) : AppTest(app)
         Assert.Equal(["Sea Breeze Massage"], found.QuerySelectorAll("[data-testid=practice] a").Select(a => a.TextContent).ToArray());
         Assert.Empty((await admin.GetPageAsync("/admin?status=Suspended")).QuerySelectorAll("[data-testid=practice]"));
         Assert.Empty((await admin.GetPageAsync("/admin?q=%25")).QuerySelectorAll("[data-testid=practice]"));
+        await App.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE workspaces SET storage_used_bytes = 3145728 WHERE id = {therapist.Workspace.Id}"));
+        var large = await admin.GetPageAsync("/admin?storage_mb=2&sort=storage");
+        Assert.Equal(["Sea Breeze Massage"], large.QuerySelectorAll("[data-testid=practice] a").Select(a => a.TextContent).ToArray());
 
-        var bad = await admin.GetAsync("/admin?status=Gone&created_from=yesterday&quiet_days=-1");
+        var bad = await admin.GetAsync("/admin?status=Gone&created_from=yesterday&quiet_days=-1&storage_mb=-5");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
 
         var details = await admin.GetAsync($"/admin/workspaces/{therapist.Workspace.Id}");

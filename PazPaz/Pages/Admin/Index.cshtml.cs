@@ -28,6 +28,8 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
     [BindProperty(SupportsGet = true, Name = "created_to")] public DateOnly? CreatedTo { get; set; }
     /// <summary>Only practices nobody has used for at least this many days.</summary>
     [BindProperty(SupportsGet = true, Name = "quiet_days")] public int? QuietDays { get; set; }
+    /// <summary>Only practices whose files take at least this many megabytes.</summary>
+    [BindProperty(SupportsGet = true, Name = "storage_mb")] public int? StorageAtLeastMb { get; set; }
     [BindProperty(SupportsGet = true, Name = "sort")] public string? Sort { get; set; }
     /// <summary>"p", not "page": Razor Pages keeps "page" for the page's own route value.</summary>
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
@@ -40,6 +42,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
     {
         if (Q?.Length > 200) ModelState.AddModelError("q", "At most 200 characters.");
         if (QuietDays is < 0 or > 3650) ModelState.AddModelError("quiet_days", "Between 0 and 3650 days.");
+        if (StorageAtLeastMb is < 0 or > 10_000_000) ModelState.AddModelError("storage_mb", "Between 0 and 10,000,000 MB.");
         if (Sort is not null && !Sorts.Contains(Sort)) ModelState.AddModelError("sort", "Choose one of the sort orders offered.");
         if (PageNumber is < 1 or > 100_000) ModelState.AddModelError("p", "Not a page of this list.");
         if (!ModelState.IsValid)
@@ -51,6 +54,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
         var workspaces = db.Workspaces.IgnoreQueryFilters([PazPazDb.WallFilter]);
         if (!string.IsNullOrWhiteSpace(Q)) workspaces = workspaces.Where(w => EF.Functions.ILike(w.Name, "%" + Like(Q.Trim()) + "%", "\\"));
         if (Status is { } status) workspaces = workspaces.Where(w => w.Status == status);
+        if (StorageAtLeastMb is { } mb) { var bytes = mb * 1024L * 1024; workspaces = workspaces.Where(w => w.StorageUsedBytes >= bytes); }
         if (CreatedFrom is { } from) { var at = Utc(from); workspaces = workspaces.Where(w => w.CreatedAt >= at); }
         if (CreatedTo is { } to) { var at = Utc(to.AddDays(1)); workspaces = workspaces.Where(w => w.CreatedAt < at); }
 
@@ -93,7 +97,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock) : PageModel
     public string PageLink(int page) => QueryString.Create(new Dictionary<string, string?>
     {
         ["q"] = Q, ["status"] = Status?.ToString(), ["created_from"] = CreatedFrom?.ToString("yyyy-MM-dd"), ["created_to"] = CreatedTo?.ToString("yyyy-MM-dd"),
-        ["quiet_days"] = QuietDays?.ToString(CultureInfo.InvariantCulture), ["sort"] = Sort, ["p"] = page.ToString(CultureInfo.InvariantCulture),
+        ["quiet_days"] = QuietDays?.ToString(CultureInfo.InvariantCulture), ["storage_mb"] = StorageAtLeastMb?.ToString(CultureInfo.InvariantCulture), ["sort"] = Sort, ["p"] = page.ToString(CultureInfo.InvariantCulture),
     }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent();
 
     private static DateTimeOffset Utc(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
