@@ -64,6 +64,13 @@ public sealed class RepeatFormTests(PazPazApp app) : AppTest(app)
         var saved = await AppointmentsAsync();
         Assert.Equal(Enumerable.Range(0, 4).Select(i => At(first.AddDays(7 * i), 10)), saved.Select(a => a.ScheduledStart));
         Assert.Single(saved.Select(a => a.SeriesId).Distinct());
+
+        // The week marks each session of a series as repeating; a single appointment has no mark.
+        var single = await App.BookAsync(await App.WithDbAsync(db => db.Users.IgnoreQueryFilters().FirstAsync()), noa.Id, At(first, 14));
+        var week = await browser.GetPageAsync($"/calendar?view=week&date={first:yyyy-MM-dd}");
+        Assert.NotNull(week.QuerySelector($"a[data-appointment-id='{saved[0].Id}'] [data-repeats]"));
+        Assert.Contains("(repeats)", week.QuerySelector($"a[data-appointment-id='{saved[0].Id}']")!.TextContent);
+        Assert.Null(week.QuerySelector($"a[data-appointment-id='{single.Id}'] [data-repeats]"));
     }
 
     [Fact]

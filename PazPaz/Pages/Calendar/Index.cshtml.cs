@@ -21,7 +21,7 @@ public enum CalendarView { Day, Week, Month }
 public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes, CurrentUser current, ReadAudit reads) : PageModel
 {
     public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status,
-        NoteMark Note = NoteMark.None)
+        NoteMark Note = NoteMark.None, bool Repeats = false)
     {
         /// <summary>Only a scheduled appointment is dragged around; the others are history.</summary>
         public bool CanMove => Status == AppointmentStatus.Scheduled;
@@ -101,7 +101,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
             .Overlapping(from, to)
             .OrderBy(a => a.ScheduledStart).ThenBy(a => a.ScheduledEnd)
             .Select(a => new { a.Id, a.ScheduledStart, a.ScheduledEnd, a.Client!.FirstName, a.Client.LastName,
-                ServiceName = a.Service != null ? a.Service.Name : null, a.Status })
+                ServiceName = a.Service != null ? a.Service.Name : null, a.Status, Repeats = a.SeriesId != null })
             .ToListAsync(cancellationToken);
         // Who comes when, by name: one read event naming the appointments on screen (every redraw is a read, see ReadAudit).
         await reads.RecordAsync(nameof(Appointment), rows.Select(r => r.Id).ToList(), "calendar", cancellationToken);
@@ -122,7 +122,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
         foreach (var row in rows)
         {
             var entry = new Entry(row.Id, Zone.ToLocal(row.ScheduledStart), Zone.ToLocal(row.ScheduledEnd), $"{row.FirstName} {row.LastName}",
-                row.ServiceName, row.Status, Mark(row.Id, row.Status, row.ScheduledEnd));
+                row.ServiceName, row.Status, Mark(row.Id, row.Status, row.ScheduledEnd), row.Repeats);
             var (startDay, endDay) = (DateOnly.FromDateTime(entry.Start), DateOnly.FromDateTime(entry.End));
             for (var day = startDay; day <= endDay; day = day.AddDays(1))
             {
