@@ -300,6 +300,9 @@ public sealed class InvitationTests(PazPazApp app) : AppTest(app)
         Assert.Equal("Asia/Jerusalem", workspace.TimeZone);
         var noa = await App.WithDbAsync(db => db.Users.IgnoreWall().SingleAsync(u => u.Email == "noa@example.com"));
         Assert.Equal((workspace.Id, UserRole.Owner), (noa.WorkspaceId, noa.Role));
+        // Her first notification settings follow an Israeli week: today's schedule Sunday to Thursday.
+        var settings = await App.WithDbAsync(db => db.NotificationSettings.IgnoreQueryFilters().SingleAsync(s => s.UserId == noa.Id));
+        Assert.Equal([0, 1, 2, 3, 4], settings.DigestDays);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/calendar")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(Invites.TeamUrl)).StatusCode);
     }

@@ -130,7 +130,9 @@ public sealed class Invitations(PazPazDb db, AuditLog audit, TimeProvider clock,
         var (user, workspace) = invitation.Accept(now);
         if (workspace is not null) db.Workspaces.Add(workspace);
         db.Users.Add(user);
-        db.NotificationSettings.Add(UserNotificationSettings.CreateDefaults(user.WorkspaceId, user.Id));
+        // The digests' first days follow the practice's usual week, as for everyone else's first settings.
+        var zone = workspace?.TimeZone ?? await db.Workspaces.IgnoreQueryFilters().Where(w => w.Id == user.WorkspaceId).Select(w => w.TimeZone).SingleAsync(cancellationToken);
+        db.NotificationSettings.Add(UserNotificationSettings.CreateDefaults(user.WorkspaceId, user.Id, WorkingWeek.Default(zone)));
         user.RecordSignIn(now);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(AuditAction.Login, nameof(User), user.Id, user.WorkspaceId, user.Id,

@@ -33,36 +33,39 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, AuditLog au
     [BindProperty] public string? ConfirmName { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+        await FindAsync(id, cancellationToken) && await LoadDetailsAsync(id, cancellationToken) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostSuspendAsync(Guid id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, "suspend", w => w.Suspend(), WorkspaceStatus.Active, "suspended: nobody can sign in and no e-mail goes out", cancellationToken);
+        ChangeAsync(id, "suspend", w => w.Suspend(), w => w.IsActive, "suspended: nobody can sign in and no e-mail goes out", cancellationToken);
 
     public Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, "reactivate", w => w.Reactivate(), null, "active again", cancellationToken);
+        ChangeAsync(id, "reactivate", w => w.Reactivate(), w => !w.IsActive, "active again", cancellationToken);
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(id, cancellationToken)) return NotFound();
+        if (!await FindAsync(id, cancellationToken)) return NotFound();
         if (!string.Equals(ConfirmName?.Trim(), Practice.Name, StringComparison.Ordinal))
         {
             ModelState.AddModelError(nameof(ConfirmName), $"Type the practice's name, {Practice.Name}, exactly to delete it.");
+            await LoadDetailsAsync(id, cancellationToken);
             return this.FormWithErrors();
         }
         var now = clock.GetUtcNow();
-        return await ChangeAsync(id, "delete", w => w.SoftDelete(now), null, "deleted: its data is kept and it can be reactivated", cancellationToken);
+        return await ChangeAsync(id, "delete", w => w.SoftDelete(now), w => w.Status != WorkspaceStatus.Deleted,
+            "deleted: its data is kept and it can be reactivated", cancellationToken);
     }
 
-    private async Task<IActionResult> ChangeAsync(Guid id, string verb, Action<Workspace> change, WorkspaceStatus? requiredStatus, string outcome,
+    /// <summary>Applies <paramref name="change"/> when <paramref name="applies"/> to the practice as it is; never to the admin's own practice, which it would lock them out of.</summary>
+    private async Task<IActionResult> ChangeAsync(Guid id, string verb, Action<Workspace> change, Func<Workspace, bool> applies, string outcome,
         CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(id, cancellationToken)) return NotFound();
-        if (verb != "reactivate" && IsOwnPractice)
+        if (!await FindAsync(id, cancellationToken)) return NotFound();
+        if (IsOwnPractice && Practice.IsActive)
         {
             this.Flash("This is your own practice: you would lock yourself out. Ask another platform admin.", "Error");
             return RedirectToPage(new { id });
         }
-        if (requiredStatus is { } required && Practice.Status != required || verb == "reactivate" && Practice.IsActive)
+        if (!applies(Practice))
         {
             this.Flash($"{Practice.Name} is {Practice.Status.ToString().ToLowerInvariant()}: nothing changed.", "Info");
             return RedirectToPage(new { id });
@@ -79,11 +82,17 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, AuditLog au
         return RedirectToPage(new { id });
     }
 
-    private async Task<bool> LoadAsync(Guid id, CancellationToken cancellationToken)
+    private async Task<bool> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await db.Workspaces.IgnoreQueryFilters([PazPazDb.WallFilter]).FirstOrDefaultAsync(w => w.Id == id, cancellationToken) is not { } practice)
             return false;
         Practice = practice;
+        return true;
+    }
+
+    /// <summary>What the page shows besides the practice: only for showing it, not before a change's redirect.</summary>
+    private async Task<bool> LoadDetailsAsync(Guid id, CancellationToken cancellationToken)
+    {
         People = await db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(u => u.WorkspaceId == id).OrderBy(u => u.Role).ThenBy(u => u.FullName)
             .Select(u => new Person(u.FullName, u.Email, u.Role, u.IsActive, u.TotpEnabled, u.LastSignInAt, u.IsPlatformAdmin)).ToListAsync(cancellationToken);
         // Counts only: the console never reads a client's name or record.
