@@ -23,8 +23,9 @@ public static class AppointmentsApi
     /// <summary>What a scoped change of a series answers: the series the sessions now belong to, and the sessions it changed.</summary>
     public sealed record SeriesChangeResponse(Guid SeriesId, List<AppointmentResponse> Sessions);
 
-    public sealed record ConflictResponse(Guid Id, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string ClientInitials,
-        string Status, string LocationType);
+    /// <summary>An appointment in the way (kind "appointment": client initials only) or time off (kind "time_off": its label, no client).</summary>
+    public sealed record ConflictResponse(Guid Id, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string? ClientInitials,
+        string? Status, string? LocationType, string Kind, string? Label);
 
     public sealed record ConflictCheckResponse(bool HasConflict, List<ConflictResponse> ConflictingAppointments);
 
@@ -39,7 +40,7 @@ public static class AppointmentsApi
         group.MapGet("/", ListAsync).WithName("ListAppointments")
             .WithSummary("Appointments, newest start first; filter by start_date, end_date, client_id, status, updated_since. The page is recorded as one read in the audit trail, naming its appointments.");
         group.MapGet("/conflicts", CheckConflictsAsync).WithName("CheckAppointmentConflicts")
-            .WithSummary("Scheduled or completed appointments overlapping a time range (client initials only).");
+            .WithSummary("Scheduled or completed appointments (client initials only) and time off (kind time_off, its label) overlapping a time range.");
         group.MapGet("/export.ics", ExportAsync).WithName("ExportAppointments")
             .WithSummary("A one-off iCalendar (RFC 5545) file of the appointments between start_date and end_date (both required, at most 2 years apart), in the feed's format; privacy_preset (default session) and show_private_locations as a feed's settings. Audited as an export.")
             .Produces(StatusCodes.Status200OK, contentType: "text/calendar");
@@ -254,7 +255,7 @@ public static class AppointmentsApi
                 var body = ToResponse(saved.Appointment, client);
                 return created ? Results.Created($"/api/v1/appointments/{body.Id}", body) : Results.Ok(body);
             case BookingResult.Conflicted conflicted:
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The time overlaps other appointments.",
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The time overlaps other appointments or time off.",
                     detail: "Send allow_conflict=true to book anyway.",
                     extensions: new Dictionary<string, object?> { ["conflicting_appointments"] = conflicted.Conflicts.Select(ToResponse).ToList() });
             case BookingResult.NotFound notFound:
@@ -266,6 +267,7 @@ public static class AppointmentsApi
         }
     }
 
-    public static ConflictResponse ToResponse(ConflictingAppointment c) =>
-        new(c.Id, c.ScheduledStart, c.ScheduledEnd, c.ClientInitials, ApiNames.Of(c.Status), ApiNames.Of(c.LocationType));
+    public static ConflictResponse ToResponse(ConflictingAppointment c) => c.IsTimeOff
+        ? new(c.Id, c.ScheduledStart, c.ScheduledEnd, null, null, null, "time_off", c.TimeOffLabel)
+        : new(c.Id, c.ScheduledStart, c.ScheduledEnd, c.ClientInitials, ApiNames.Of(c.Status), ApiNames.Of(c.LocationType), "appointment", null);
 }

@@ -21,6 +21,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<Location> Locations => Set<Location>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
     public DbSet<AppointmentSeries> AppointmentSeries => Set<AppointmentSeries>();
+    public DbSet<TimeOff> TimeOff => Set<TimeOff>();
+    public DbSet<TimeOffSeries> TimeOffSeries => Set<TimeOffSeries>();
     public DbSet<SessionNote> SessionNotes => Set<SessionNote>();
     public DbSet<SessionNoteVersion> SessionNoteVersions => Set<SessionNoteVersion>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
@@ -52,6 +54,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new LocationConfiguration());
         model.ApplyConfiguration(new AppointmentConfiguration());
         model.ApplyConfiguration(new AppointmentSeriesConfiguration());
+        model.ApplyConfiguration(new TimeOffConfiguration(encryptor));
+        model.ApplyConfiguration(new TimeOffSeriesConfiguration());
         model.ApplyConfiguration(new SessionNoteConfiguration(encryptor));
         model.ApplyConfiguration(new SessionNoteVersionConfiguration(encryptor));
         model.ApplyConfiguration(new AttachmentConfiguration(encryptor));
@@ -75,6 +79,8 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         Wall<Location>(model);
         Wall<Appointment>(model);
         Wall<AppointmentSeries>(model);
+        Wall<TimeOff>(model);
+        Wall<TimeOffSeries>(model);
         Wall<SessionNote>(model);
         Wall<SessionNoteVersion>(model);
         Wall<Attachment>(model);

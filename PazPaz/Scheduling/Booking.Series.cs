@@ -177,47 +177,19 @@ public sealed partial class Booking
     private static readonly BookingResult NothingToCome =
         new BookingResult.Refused("scope", "No session of this series in that range is still to come and scheduled: there is nothing to change.");
 
-    /// <summary>An appointment overlapping the series' session number <see cref="Occurrence"/> (1-based, in the list sent).</summary>
-    private sealed record OverlapRow(long Occurrence, Guid Id, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, Guid ClientId,
-        string Status, string LocationType);
-
     /// <summary>
-    /// The sessions that overlap scheduled or completed appointments (§4's rule: a.start &lt; b.end and a.end &gt; b.start), in
-    /// ONE query for the whole series, not one per session: the sessions go as two arrays, and each is a short range scan of
-    /// (workspace, start, end) bounded below by start − 24 h (no appointment is longer). Raw SQL, so the workspace wall and the
-    /// not-deleted filter are written out here. Only the clashing clients' initials are read (and decrypted) afterwards.
+    /// The sessions that overlap scheduled or completed appointments or time off (§4's rule: a.start &lt; b.end and a.end &gt;
+    /// b.start), in ONE query for the whole series, not one per session (<see cref="ConflictChecker.FindEachAsync"/>).
     /// </summary>
     private async Task<List<SeriesClash>> ClashesAsync(List<Occurrence> occurrences, List<Guid> exclude, CancellationToken cancellationToken)
     {
-        var workspaceId = current.RequireWorkspaceId();
-        var starts = occurrences.Select(o => o.Start.UtcDateTime).ToArray();
-        var ends = occurrences.Select(o => o.End.UtcDateTime).ToArray();
-        var excluded = exclude.ToArray();
-        var maxLength = Appointment.MaxLength;
-        var rows = await db.Database.SqlQuery<OverlapRow>($"""
-            SELECT o.occurrence, a.id, a.scheduled_start, a.scheduled_end, a.client_id, a.status, a.location_type
-            FROM unnest({starts}::timestamptz[], {ends}::timestamptz[]) WITH ORDINALITY AS o(session_start, session_end, occurrence)
-            JOIN appointments a ON a.workspace_id = {workspaceId}
-              AND a.scheduled_start < o.session_end AND a.scheduled_end > o.session_start
-              AND a.scheduled_start >= o.session_start - {maxLength}
-            WHERE a.deleted_at IS NULL AND a.status IN ('scheduled', 'completed') AND NOT (a.id = ANY({excluded}))
-            ORDER BY o.occurrence, a.scheduled_start
-            """).ToListAsync(cancellationToken);
-        if (rows.Count == 0) return [];
-
-        var clientIds = rows.Select(r => r.ClientId).Distinct().ToList();
-        var names = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.FirstName, c.LastName }).ToListAsync(cancellationToken);
-        var initials = names.ToDictionary(c => c.Id, c => Client.InitialsOf(c.FirstName, c.LastName));
-        return rows.GroupBy(r => r.Occurrence).Select(g =>
+        var found = await conflicts.FindEachAsync(occurrences.Select(o => (o.Start, o.End)).ToList(), exclude, Blockers.Both, cancellationToken);
+        return found.OrderBy(f => f.Key).Select(f =>
         {
-            var occurrence = occurrences[(int)g.Key - 1];
-            return new SeriesClash(occurrence.Date, occurrence.Start, occurrence.End, g.Select(r => new ConflictingAppointment(r.Id, r.ScheduledStart,
-                r.ScheduledEnd, initials.GetValueOrDefault(r.ClientId, "?"), Parse<AppointmentStatus>(r.Status), Parse<LocationType>(r.LocationType))).ToList());
+            var occurrence = occurrences[f.Key];
+            return new SeriesClash(occurrence.Date, occurrence.Start, occurrence.End, f.Value);
         }).ToList();
     }
-
-    private static T Parse<T>(string name) where T : struct, Enum => ApiNames.TryParse<T>(name, out var value) ? value : default;
 }
 
 /// <summary>Where a session stands in its series: "Every Tuesday · 5 of 12".</summary>

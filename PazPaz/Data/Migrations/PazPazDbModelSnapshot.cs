@@ -1347,6 +1347,158 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.TimeOff", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AllDay")
+                        .HasColumnType("boolean")
+                        .HasColumnName("all_day");
+
+                    b.Property<bool>("ChangedOnItsOwn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("changed_on_its_own");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("text")
+                        .HasColumnName("label")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateOnly?>("SeriesDate")
+                        .HasColumnType("date")
+                        .HasColumnName("series_date");
+
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("series_id");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_time_off");
+
+                    b.HasIndex("CreatedByUserId")
+                        .HasDatabaseName("ix_time_off_created_by_user_id");
+
+                    b.HasIndex("SeriesId", "SeriesDate")
+                        .HasDatabaseName("ix_time_off_series_date")
+                        .HasFilter("series_id IS NOT NULL");
+
+                    b.HasIndex("WorkspaceId", "StartsAt", "EndsAt")
+                        .HasDatabaseName("ix_time_off_workspace_time_range");
+
+                    b.ToTable("time_off", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_time_off_end_after_start", "ends_at > starts_at");
+
+                            t.HasCheckConstraint("ck_time_off_max_length", "ends_at - starts_at <= interval '60 days'");
+
+                            t.HasCheckConstraint("ck_time_off_sequence", "sequence >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.TimeOffSeries", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AllDay")
+                        .HasColumnType("boolean")
+                        .HasColumnName("all_day");
+
+                    b.Property<int?>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<DateOnly>("FirstDate")
+                        .HasColumnType("date")
+                        .HasColumnName("first_date");
+
+                    b.Property<int>("IntervalWeeks")
+                        .HasColumnType("integer")
+                        .HasColumnName("interval_weeks");
+
+                    b.Property<TimeOnly>("StartTime")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("start_time");
+
+                    b.Property<DateOnly?>("Until")
+                        .HasColumnType("date")
+                        .HasColumnName("until");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WeekStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("week_start");
+
+                    b.Property<int>("WeekdayMask")
+                        .HasColumnType("integer")
+                        .HasColumnName("weekday_mask");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_time_off_series");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_time_off_series_workspace");
+
+                    b.ToTable("time_off_series", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_time_off_series_duration", "duration_minutes BETWEEN 1 AND 1440");
+
+                            t.HasCheckConstraint("ck_time_off_series_interval", "interval_weeks BETWEEN 1 AND 52");
+
+                            t.HasCheckConstraint("ck_time_off_series_span", "until IS NULL OR until < first_date + interval '2 years'");
+
+                            t.HasCheckConstraint("ck_time_off_series_weekdays", "weekday_mask BETWEEN 1 AND 127");
+                        });
+                });
+
             modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2008,6 +2160,38 @@ namespace PazPaz.Data.Migrations
                         .HasConstraintName("fk_sign_in_links_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.TimeOff", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_time_off_users_created_by_user_id");
+
+                    b.HasOne("PazPaz.Domain.TimeOffSeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_time_off_time_off_series_series_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_time_off_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.TimeOffSeries", b =>
+                {
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_time_off_series_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
