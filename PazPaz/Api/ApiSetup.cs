@@ -38,6 +38,7 @@ public static class ApiSetup
         api.MapLocationsApi();
         api.MapAppointmentsApi();
         api.MapAppointmentSeriesApi();
+        api.MapTimeOffApi();
         api.MapSessionNotesApi();
         api.MapAttachmentsApi();
         api.MapNotificationSettingsApi();

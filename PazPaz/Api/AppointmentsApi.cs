@@ -113,9 +113,10 @@ public static class AppointmentsApi
         var workspace = await db.Workspaces.AsNoTracking().Select(w => new { w.TimeZone }).SingleAsync(cancellationToken);
         var therapist = await db.Users.Where(u => u.Id == userId).Select(u => u.FullName).SingleAsync(cancellationToken);
         var rows = await db.Appointments.AsNoTracking().ForFeed(workspaceId, start!.Value, end!.Value).ToListAsync(cancellationToken);
+        var busy = await db.TimeOff.AsNoTracking().BusyForFeed(workspaceId, start.Value, end.Value).ToListAsync(cancellationToken);
         var feedOptions = new FeedOptions(CalendarFeed.DefaultName(therapist), workspace.TimeZone, preset, showPrivate,
             KeepCancelledUntilStart: true, SequenceOffset: 0, options.Value.PublicBaseUrl);
-        var events = FeedWriter.Events(feedOptions, rows, clock.GetUtcNow());
+        var events = FeedWriter.Events(feedOptions, rows, clock.GetUtcNow(), busy);
         await audit.RecordAsync(AuditAction.Export, "Appointment", null, workspaceId, userId, new
         {
             format = "ics", start_date = start.Value, end_date = end.Value, privacy_preset = ApiNames.Of(preset),

@@ -65,11 +65,12 @@ public static class FeedEndpoint
             var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
                 .ForFeed(feed.WorkspaceId, from, to)
                 .ToListAsync(cancellationToken);
+            var busy = await db.TimeOff.IgnoreQueryFilters().AsNoTracking().BusyForFeed(feed.WorkspaceId, from, to).ToListAsync(cancellationToken);
             var feedOptions = new FeedOptions(feed.Name, feed.TimeZone, feed.Preset, feed.ShowPrivateLocations, feed.KeepCancelledUntilStart,
                 feed.SequenceOffset, options.Value.PublicBaseUrl);
             // UTF-8 straight into one buffer sized for the calendar, answered as is (the cache keeps a copy when it is on).
-            var written = new ArrayBufferWriter<byte>(FeedWriter.EstimatedSize(rows.Count));
-            FeedWriter.Write(feedOptions, FeedWriter.Events(feedOptions, rows, now), written);
+            var written = new ArrayBufferWriter<byte>(FeedWriter.EstimatedSize(rows.Count + busy.Count));
+            FeedWriter.Write(feedOptions, FeedWriter.Events(feedOptions, rows, now, busy), written);
             bodies.Keep(feed.Id, etag.Tag.Value!, written.WrittenSpan);
             body = written.WrittenMemory;
         }
@@ -96,7 +97,8 @@ public static class FeedEndpoint
         var parts = string.Join('|', v.Id, v.TokenGeneration, v.SequenceOffset, v.Preset, v.ShowPrivateLocations,
             v.KeepCancelledUntilStart, v.Name, v.UpdatedAt.UtcTicks, v.TimeZone, v.WorkspaceUpdatedAt.UtcTicks, from.UtcTicks,
             to.UtcTicks, v.EventCount, v.RowCount, v.SequenceSum, v.LastChange?.UtcTicks,
-            v.LastDrop?.UtcTicks, v.ClientsChanged?.UtcTicks, v.ServicesChanged?.UtcTicks, v.LocationsChanged?.UtcTicks);
+            v.LastDrop?.UtcTicks, v.ClientsChanged?.UtcTicks, v.ServicesChanged?.UtcTicks, v.LocationsChanged?.UtcTicks,
+            v.TimeOffRows, v.TimeOffSequenceSum, v.TimeOffChanged?.UtcTicks);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(parts));
         return $"\"{Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_')}\"";
     }
@@ -108,7 +110,7 @@ public static class FeedEndpoint
     private static DateTimeOffset LastModified(FeedQueries.LiveFeed v, DateTimeOffset now)
     {
         DateTimeOffset?[] candidates = [v.UpdatedAt, v.WorkspaceUpdatedAt, v.LastChange, v.LastDrop, v.ClientsChanged,
-            v.ServicesChanged, v.LocationsChanged, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)];
+            v.ServicesChanged, v.LocationsChanged, v.TimeOffChanged, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)];
         var latest = candidates.Max()!.Value;
         if (latest > now) latest = now;
         return new DateTimeOffset(latest.UtcTicks - latest.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);

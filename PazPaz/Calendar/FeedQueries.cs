@@ -38,6 +38,19 @@ public static class FeedQueries
     }
 
     /// <summary>
+    /// Time off of <paramref name="workspaceId"/> overlapping [from, to), not deleted: only its times, never its label
+    /// (a feed shows it as "Busy").
+    /// </summary>
+    public static IQueryable<FeedBusy> BusyForFeed(this IQueryable<TimeOff> entries, Guid workspaceId, DateTimeOffset from, DateTimeOffset to)
+    {
+        var earliestStart = from - TimeOff.MaxLength;
+        return entries
+            .Where(t => t.WorkspaceId == workspaceId && t.DeletedAt == null && t.StartsAt < to && t.EndsAt > from && t.StartsAt >= earliestStart)
+            .OrderBy(t => t.StartsAt).ThenBy(t => t.Id)
+            .Select(t => new FeedBusy(t.Id, t.StartsAt, t.EndsAt, t.Sequence, t.CreatedAt, t.UpdatedAt));
+    }
+
+    /// <summary>
     /// A live feed (not revoked, its user active, its workspace active) with what its ETag and Last-Modified are made of
     /// (columns in snake_case: the model's naming convention maps them; the preset comes as its stored text).
     /// </summary>
@@ -45,7 +58,8 @@ public static class FeedQueries
         bool ShowPrivateLocations, bool KeepCancelledUntilStart, int SequenceOffset, int WindowDaysBack, int WindowDaysAhead,
         DateTimeOffset UpdatedAt, DateTimeOffset? LastFetchedAt, string? LastFetchedUserAgent, string TimeZone, DateTimeOffset WorkspaceUpdatedAt,
         int EventCount, int RowCount, long SequenceSum, DateTimeOffset? LastChange, DateTimeOffset? LastDrop,
-        DateTimeOffset? ClientsChanged, DateTimeOffset? ServicesChanged, DateTimeOffset? LocationsChanged)
+        DateTimeOffset? ClientsChanged, DateTimeOffset? ServicesChanged, DateTimeOffset? LocationsChanged,
+        int TimeOffRows, long TimeOffSequenceSum, DateTimeOffset? TimeOffChanged)
     {
         public FeedPrivacyPreset Preset => Enum.Parse<FeedPrivacyPreset>(PrivacyPreset.Replace("_", ""), ignoreCase: true);
     }
@@ -54,7 +68,8 @@ public static class FeedQueries
     /// The live feed with this token hash and its version, in one round trip: a poll that ends in 304 needs nothing else.
     /// The version counts the events the feed would hold and the latest change among them (deleted rows included, so a
     /// deletion moves it) and the sum of their sequences (every visible change raises one, even within one clock tick),
-    /// plus the latest change to clients, services and locations, whose names titles and locations show. <c>LastDrop</c>
+    /// plus the latest change to clients, services and locations, whose names titles and locations show, and the same
+    /// count, sequence sum and latest change of the time off in the window (deleted entries included, so a deletion moves it). <c>LastDrop</c>
     /// is the start of the latest cancelled appointment that left the feed when it began. The window is
     /// <see cref="Window"/>'s, computed from the feed's days in hours (24 each: UTC days, whatever the session's time zone).
     /// </summary>
@@ -62,11 +77,13 @@ public static class FeedQueries
     {
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var maxLength = Appointment.MaxLength;
+        var timeOffMaxLength = TimeOff.MaxLength;
         return await db.Database.SqlQuery<LiveFeed>($"""
             SELECT f.id, f.workspace_id, f.token_hash, f.token_generation, f.name, f.privacy_preset, f.show_private_locations,
               f.keep_cancelled_until_start, f.sequence_offset, f.window_days_back, f.window_days_ahead, f.updated_at,
               f.last_fetched_at, f.last_fetched_user_agent, w.time_zone, w.updated_at AS workspace_updated_at,
-              v.event_count, v.row_count, v.sequence_sum, v.last_change, v.last_drop, v.clients_changed, v.services_changed, v.locations_changed
+              v.event_count, v.row_count, v.sequence_sum, v.last_change, v.last_drop, v.clients_changed, v.services_changed, v.locations_changed,
+              b.time_off_rows, b.time_off_sequence_sum, b.time_off_changed
             FROM calendar_feeds f
             JOIN workspaces w ON w.id = f.workspace_id
             JOIN users u ON u.id = f.user_id
@@ -86,6 +103,14 @@ public static class FeedQueries
                 AND a.scheduled_end > {today} - make_interval(hours => 24 * f.window_days_back)
                 AND a.scheduled_start >= {today} - make_interval(hours => 24 * f.window_days_back) - {maxLength}
             ) v
+            CROSS JOIN LATERAL (
+              SELECT count(*)::int AS time_off_rows, coalesce(sum(t.sequence), 0)::bigint AS time_off_sequence_sum, max(t.updated_at) AS time_off_changed
+              FROM time_off t
+              WHERE t.workspace_id = f.workspace_id
+                AND t.starts_at < {today} + make_interval(hours => 24 * (f.window_days_ahead + 1))
+                AND t.ends_at > {today} - make_interval(hours => 24 * f.window_days_back)
+                AND t.starts_at >= {today} - make_interval(hours => 24 * f.window_days_back) - {timeOffMaxLength}
+            ) b
             WHERE f.token_hash = {tokenHash} AND f.revoked_at IS NULL AND w.status = 'active' AND u.is_active AND u.workspace_id = f.workspace_id
             """).FirstOrDefaultAsync(cancellationToken);
     }

@@ -24,6 +24,9 @@ public sealed record FeedAppointment(
     string? LocationDetails,
     string? AppointmentLocationDetails);
 
+/// <summary>Time off as a feed reads it: times only, no label (it shows as "Busy").</summary>
+public sealed record FeedBusy(Guid Id, DateTimeOffset Start, DateTimeOffset End, int Sequence, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
 /// <summary>What a feed (or an export) shows, whatever the source of the appointments.</summary>
 public sealed record FeedOptions(
     string CalendarName,
@@ -51,13 +54,36 @@ public static class FeedWriter
     private static readonly SearchValues<char> PlainAscii =
         SearchValues.Create(Enumerable.Range(' ', 0x7f - ' ').Select(c => (char)c).Where(c => c is not ('\\' or ';' or ',')).ToArray());
 
-    /// <summary>The events the feed holds at <paramref name="now"/>: cancelled ones until they start (if the feed keeps them), in start order.</summary>
-    public static List<FeedEvent> Events(FeedOptions options, IEnumerable<FeedAppointment> appointments, DateTimeOffset now) =>
+    /// <summary>The events the feed holds at <paramref name="now"/>: cancelled ones until they start (if the feed keeps them), in start order,
+    /// with time off (<paramref name="busy"/>) among them as "Busy".</summary>
+    public static List<FeedEvent> Events(FeedOptions options, IEnumerable<FeedAppointment> appointments, DateTimeOffset now,
+        IEnumerable<FeedBusy>? busy = null) =>
         appointments
             .Where(a => a.Status != AppointmentStatus.Cancelled || (options.KeepCancelledUntilStart && a.Start > now))
-            .OrderBy(a => a.Start).ThenBy(a => a.Id)
-            .Select(a => ToEvent(options, a))
+            .Select(a => (a.Start, a.Id, Event: ToEvent(options, a)))
+            .Concat((busy ?? []).Select(b => (b.Start, b.Id, Event: ToEvent(options, b))))
+            .OrderBy(e => e.Start).ThenBy(e => e.Id)
+            .Select(e => e.Event)
             .ToList();
+
+    /// <summary>
+    /// Time off as subscribers see it: "Busy", opaque, private, and nothing else — no label, description or location (its
+    /// own UID, so it never collides with an appointment's).
+    /// </summary>
+    public static FeedEvent ToEvent(FeedOptions options, FeedBusy b) => new(
+        Uid: $"time-off-{b.Id:D}@pazpaz",
+        Summary: BusySummary,
+        Location: "",
+        Start: b.Start.ToUniversalTime(),
+        End: b.End.ToUniversalTime(),
+        Status: "CONFIRMED",
+        PazPazStatus: "",
+        Sequence: b.Sequence + options.SequenceOffset,
+        Created: b.CreatedAt,
+        LastModified: b.UpdatedAt,
+        Description: "");
+
+    public const string BusySummary = "Busy";
 
     public static FeedEvent ToEvent(FeedOptions options, FeedAppointment a)
     {
@@ -153,12 +179,12 @@ public static class FeedWriter
             Line(output, "DTSTART", Utc(e.Start, number), escape: false);
             Line(output, "DTEND", Utc(e.End, number), escape: false);
             Line(output, "SUMMARY", e.Summary);
-            Line(output, "LOCATION", e.Location);
-            Line(output, "DESCRIPTION", e.Description);
+            if (e.Location.Length > 0) Line(output, "LOCATION", e.Location);
+            if (e.Description.Length > 0) Line(output, "DESCRIPTION", e.Description);
             Line(output, "STATUS", e.Status, escape: false);
             Line(output, "CLASS", "PRIVATE", escape: false);
             Line(output, "TRANSP", e.Status == "CANCELLED" ? "TRANSPARENT" : "OPAQUE", escape: false);
-            Line(output, "X-PAZPAZ-STATUS", e.PazPazStatus, escape: false);
+            if (e.PazPazStatus.Length > 0) Line(output, "X-PAZPAZ-STATUS", e.PazPazStatus, escape: false);
             Line(output, "END", "VEVENT", escape: false);
         }
         Line(output, "END", "VCALENDAR", escape: false);

@@ -95,6 +95,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.Entity<Invitation>().HasQueryFilter(WallFilter, i => i.WorkspaceId != null && i.WorkspaceId == WallWorkspaceId);
 
         model.Entity<Appointment>().HasQueryFilter(NotDeletedFilter, a => a.DeletedAt == null);
+        model.Entity<TimeOff>().HasQueryFilter(NotDeletedFilter, t => t.DeletedAt == null);
         model.Entity<SessionNote>().HasQueryFilter(NotDeletedFilter, n => n.DeletedAt == null);
         model.Entity<Attachment>().HasQueryFilter(NotDeletedFilter, a => a.DeletedAt == null);
     }

@@ -32,6 +32,11 @@ public sealed class TimeOff : IWorkspaceOwned
     public int Sequence { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>
+    /// Deleted, softly: the row stays so that a calendar feed's version (count, latest change) moves when time off goes,
+    /// and subscribers drop the event. Everything else filters it out.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; private set; }
 
     public string DisplayLabel => string.IsNullOrWhiteSpace(Label) ? DefaultLabel : Label;
 
@@ -86,6 +91,13 @@ public sealed class TimeOff : IWorkspaceOwned
         (Label, StartsAt, EndsAt, AllDay) = (newLabel, newStart, newEnd, allDay);
         if (moved) Sequence++;
         return true;
+    }
+
+    public void Delete(DateTimeOffset now)
+    {
+        if (DeletedAt is not null) return;
+        DeletedAt = now;
+        Sequence++;
     }
 
     /// <summary>The local dates it covers (an all-day entry's first and last day; a timed one's start and end day).</summary>

@@ -8,7 +8,7 @@ using PazPaz.Notifications;
 
 namespace PazPaz.Scheduling;
 
-public abstract record BookingResult
+public abstract partial record BookingResult
 {
     public sealed record Saved(Appointment Appointment) : BookingResult;
     /// <summary>The slot is taken; nothing was written. The caller may retry with "book anyway".</summary>

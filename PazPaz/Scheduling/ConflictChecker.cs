@@ -93,7 +93,7 @@ public sealed class ConflictChecker(PazPazDb db, CurrentUser current)
               WHERE {timeOff} AND t.workspace_id = {workspaceId}
                 AND t.starts_at < o.range_end AND t.ends_at > o.range_start
                 AND t.starts_at >= o.range_start - {timeOffMax}
-                AND NOT (t.id = ANY({excluded}))
+                AND t.deleted_at IS NULL AND NOT (t.id = ANY({excluded}))
             ) x
             ORDER BY o.occurrence, x.scheduled_start, x.id
             """).ToListAsync(cancellationToken);

@@ -13,7 +13,7 @@ using PazPaz.Data;
 namespace PazPaz.Data.Migrations
 {
     [DbContext(typeof(PazPazDb))]
-    [Migration("20261205023913_TimeOff")]
+    [Migration("20261205024535_TimeOff")]
     partial class TimeOff
     {
         /// <inheritdoc />
@@ -1372,6 +1372,10 @@ namespace PazPaz.Data.Migrations
                     b.Property<Guid?>("CreatedByUserId")
                         .HasColumnType("uuid")
                         .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
 
                     b.Property<DateTimeOffset>("EndsAt")
                         .HasColumnType("timestamp with time zone")
