@@ -330,8 +330,10 @@ public sealed class AppointmentsApiTests(PazPazApp app) : AppTest(app)
 
         Assert.True(with["has_conflict"]!.GetValue<bool>());
         var conflict = with["conflicting_appointments"]!.AsArray().Single()!;
-        Assert.Equal(["client_initials", "id", "location_type", "scheduled_end", "scheduled_start", "status"],
+        Assert.Equal(["client_initials", "id", "kind", "label", "location_type", "scheduled_end", "scheduled_start", "status"],
             conflict.AsObject().Select(p => p.Key).Order());
+        // An appointment's entry names the client by initials only; "label" is time off's (null here).
+        Assert.Equal(("appointment", null), (conflict["kind"]!.GetValue<string>(), conflict["label"]));
         Assert.False(without["has_conflict"]!.GetValue<bool>());
     }
 
