@@ -63,7 +63,18 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
         Close();
     }
 
-    public sealed record Day(DateOnly Date, bool IsToday, bool IsWorkingDay, bool InMonth, List<Placed> Appointments);
+    public sealed record Day(DateOnly Date, bool IsToday, bool IsWorkingDay, bool InMonth, List<Placed> Appointments)
+    {
+        /// <summary>Time off on this day, clipped to it (minutes after local midnight), drawn behind the appointments.</summary>
+        public List<OffPlaced> TimeOff { get; } = [];
+    }
+
+    /// <summary>Time off's part of one day: a hatched block labelled with the practice's own words (or "Time off").</summary>
+    public sealed record OffPlaced(Guid Id, string Label, bool AllDay, bool Repeats, DateTime Start, DateTime End, int StartMinute, int EndMinute)
+    {
+        public bool WholeDay => StartMinute == 0 && EndMinute >= 24 * 60;
+        public string Span(CultureInfo c) => WholeDay ? "All day" : $"{Start.ToString("HH:mm", c)}–{End.ToString("HH:mm", c)}";
+    }
 
     public CalendarView View { get; private set; } = CalendarView.Week;
     public DateOnly Date { get; private set; }
@@ -135,6 +146,23 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
             }
         }
         foreach (var day in Days) AssignLanes(day.Appointments);
+
+        var offs = await db.TimeOff.AsNoTracking().Overlapping(from, to).OrderBy(t => t.StartsAt)
+            .Select(t => new { t.Id, t.Label, t.StartsAt, t.EndsAt, t.AllDay, Repeats = t.SeriesId != null }).ToListAsync(cancellationToken);
+        foreach (var off in offs)
+        {
+            var (start, end) = (Zone.ToLocal(off.StartsAt), Zone.ToLocal(off.EndsAt));
+            var label = string.IsNullOrWhiteSpace(off.Label) ? TimeOff.DefaultLabel : off.Label;
+            for (var day = DateOnly.FromDateTime(start); day <= DateOnly.FromDateTime(end); day = day.AddDays(1))
+            {
+                var index = day.DayNumber - first.DayNumber;
+                if (index < 0 || index >= Days.Count) continue;
+                if (day == DateOnly.FromDateTime(end) && end.TimeOfDay == TimeSpan.Zero) continue; // ends at midnight
+                var startMinute = day > DateOnly.FromDateTime(start) ? 0 : (int)start.TimeOfDay.TotalMinutes;
+                var endMinute = day < DateOnly.FromDateTime(end) ? 24 * 60 : (int)end.TimeOfDay.TotalMinutes;
+                Days[index].TimeOff.Add(new OffPlaced(off.Id, label, off.AllDay, off.Repeats, start, end, startMinute, Math.Max(endMinute, startMinute + 15)));
+            }
+        }
     }
 
     private async Task<(DateTimeOffset From, DateTimeOffset To)> ReadRangeAsync(string? view, string? date, CancellationToken cancellationToken)
@@ -175,6 +203,8 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     public string TodayUrl => CalendarUrl(View, Today);
 
     /// <summary>Where "New appointment" (and the n key) starts: today when it is on screen, else the first day shown.</summary>
+    public string NewTimeOffUrl => NewAppointmentUrl.Replace("/appointments/new", "/time-off/new");
+
     public string NewAppointmentUrl => "/appointments/new?date=" +
         (Days.Any(d => d.IsToday) ? Today : View == CalendarView.Month ? new DateOnly(Date.Year, Date.Month, 1) : Days[0].Date)
         .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
