@@ -65,6 +65,22 @@ public sealed class CalendarStreamTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task An_open_stream_hears_of_time_off_added_elsewhere()
+    {
+        var (practice, _) = await PracticeAsync();
+        await ListeningAsync();
+        var browser = await App.SignedInAsync(practice.Owner.Email);
+        await using var stream = await EventStream.OpenAsync(browser, Stream);
+        var integration = await App.ApiClientAsync(practice.Owner.Email);
+
+        Assert.Equal(HttpStatusCode.Created, (await integration.PostJsonAsync("/api/v1/time-off", new { starts_at = Nine, ends_at = Nine.AddHours(3) })).StatusCode);
+
+        var message = await stream.NextEventAsync(Wait);
+        Assert.NotNull(message);
+        Assert.Equal("appointments-changed", message.Event);
+    }
+
+    [Fact]
     public async Task The_stream_is_event_stream_that_neither_caches_nor_proxies_hold_back()
     {
         var (practice, _) = await PracticeAsync();

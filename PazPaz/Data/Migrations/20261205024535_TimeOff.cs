@@ -109,11 +109,20 @@ namespace PazPaz.Data.Migrations
                 name: "ix_time_off_series_workspace",
                 table: "time_off_series",
                 column: "workspace_id");
+
+            // Hand-written: open calendars redraw when time off changes, as they do for appointments (LiveUpdatesNotify).
+            migrationBuilder.Sql("""
+                CREATE TRIGGER time_off_notify_calendar
+                    AFTER INSERT OR UPDATE OR DELETE ON time_off
+                    FOR EACH ROW EXECUTE FUNCTION notify_calendar_changed();
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP TRIGGER time_off_notify_calendar ON time_off;");
+
             migrationBuilder.DropTable(
                 name: "time_off");
 
