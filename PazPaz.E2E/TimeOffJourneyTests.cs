@@ -53,6 +53,20 @@ public sealed class TimeOffJourneyTests(AppServer app, ITestOutputHelper output)
             await AssertNoSeriousAccessibilityViolationsAsync(page, "the week with time off");
             await SaveReviewShotAsync(page, "time-off-week-desktop");
 
+            await page.GotoAsync($"/calendar?view=month&date={Iso(friday)}");
+            await Expect(page.Locator($".cal-month-day[data-date='{Iso(friday)}'] [data-time-off]")).ToContainTextAsync("Day off");
+            await SaveReviewShotAsync(page, "time-off-month-desktop");
+            // Settings → Time off lists it once, with its rule.
+            await page.GotoAsync("/settings/time-off");
+            await Expect(page.Locator("[data-time-off-row]")).ToContainTextAsync("Every Friday · next");
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "Settings → Time off");
+            await SaveReviewShotAsync(page, "time-off-settings-desktop");
+            await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "Settings → Time off on a phone");
+            await SaveReviewShotAsync(page, "time-off-settings-phone");
+            await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+            await OpenWeekAsync(page, friday);
+
             // Booking on the Friday warns, naming the time off and no client.
             await page.Locator($".cal-day[data-date='{Iso(friday)}']").ClickAsync(new() { Position = new() { X = 60, Y = 10 * 48 + 4 } });
             await Expect(dialog.GetByRole(AriaRole.Heading, new() { Name = "New appointment" })).ToBeVisibleAsync();
