@@ -20,6 +20,8 @@ public sealed class JsonEdgeTests(PazPazApp app) : AppTest(app)
     {
         { "POST", "/api/v1/appointments" },
         { "POST", "/api/v1/appointment-series" },
+        { "POST", "/api/v1/time-off" },
+        { "PUT", "/api/v1/time-off/{id}" },
         { "PUT", "/api/v1/appointments/{id}" },
         { "DELETE", "/api/v1/appointments/{id}" },
         { "POST", "/api/v1/clients" },
@@ -52,6 +54,7 @@ public sealed class JsonEdgeTests(PazPazApp app) : AppTest(app)
         "POST /api/v1/locations/{id}/restore", "DELETE /api/v1/locations/{id}",
         "POST /api/v1/session-notes/{id}/restore",
         "POST /api/v1/calendar-feeds/{id}/rotate", "DELETE /api/v1/calendar-feeds/{id}",
+        "DELETE /api/v1/time-off/{id}",
     ];
 
     [Fact]

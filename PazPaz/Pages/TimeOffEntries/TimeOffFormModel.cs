@@ -75,8 +75,8 @@ public abstract class TimeOffFormModel(PazPazDb db) : PageModel
         switch (result)
         {
             case BookingResult.TimeOffSaved saved:
-                var first = saved.Entries.Count > 0 ? saved.Entries.Min(e => e.StartsAt) : DateTimeOffset.UtcNow;
-                var week = PazPaz.Pages.Calendar.IndexModel.CalendarUrl(CalendarView.Week, DateOnly.FromDateTime(Zone.ToLocal(first)));
+                var first = saved.Entries.MinBy(e => e.StartsAt);
+                var week = first is null ? "/calendar" : PazPaz.Pages.Calendar.IndexModel.CalendarUrl(CalendarView.Week, DateOnly.FromDateTime(Zone.ToLocal(first.StartsAt)));
                 if (!Request.IsHtmx())
                 {
                     TempData["Flash.Success"] = "Time off saved.";
