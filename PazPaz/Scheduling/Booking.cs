@@ -201,8 +201,8 @@ public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, Curr
     /// Changes the practice's time zone. With <paramref name="keepLocalTimes"/> every appointment from now on keeps its
     /// wall-clock time (09:15 stays 09:15 in the new zone: the usual intent when the zone was set wrong), so its instant
     /// moves; otherwise the instants stay and the calendar shows them at the new zone's times. No "rescheduled" e-mail
-    /// goes out for it (nobody's local time changed); feeds see the new times (SEQUENCE rises) and reminders follow.
-    /// Returns how many appointments moved.
+    /// goes out for it (nobody's local time changed); feeds see the new times (SEQUENCE rises) and reminders follow. Time off
+    /// still to come follows the same choice. Returns how many appointments moved.
     /// </summary>
     public async Task<int> ChangeTimeZoneAsync(Workspace workspace, string timeZone, bool keepLocalTimes, CancellationToken cancellationToken = default)
     {
@@ -217,6 +217,13 @@ public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, Curr
                     DateTimeOffset Same(DateTimeOffset instant) => TimeZones.ToUtc(TimeZoneInfo.ConvertTime(instant, from).DateTime, to);
                     if (appointment.Edit(new AppointmentEdit { Start = Same(appointment.ScheduledStart), End = Same(appointment.ScheduledEnd) }, now)) moved++;
                 }
+            if (keepLocalTimes)
+            {
+                // Time off keeps its wall-clock times too: a Friday off stays the new zone's whole Friday.
+                DateTimeOffset Same(DateTimeOffset instant) => TimeZones.ToUtc(TimeZoneInfo.ConvertTime(instant, from).DateTime, to);
+                foreach (var entry in await db.TimeOff.Where(t => t.EndsAt > now).ToListAsync(cancellationToken))
+                    entry.Change(entry.Label, Same(entry.StartsAt), Same(entry.EndsAt), entry.AllDay);
+            }
             workspace.ChangeTimeZone(timeZone);
             await db.SaveChangesAsync(cancellationToken);
             return moved;

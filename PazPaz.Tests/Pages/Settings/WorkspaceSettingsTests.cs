@@ -54,6 +54,10 @@ public sealed class WorkspaceSettingsTests(PazPazApp app) : AppTest(app)
         var start = TimeZones.ToUtc(day.ToDateTime(new TimeOnly(9, 15)), london);
         var past = await App.AppointmentAsync(practice.Workspace.Id, client.Id, App.Clock.GetUtcNow().AddDays(-2));
         var ahead = await App.AppointmentAsync(practice.Workspace.Id, client.Id, start);
+        // The day off as a London day: with "local" it becomes Jerusalem's whole day, with "instants" it keeps its moments.
+        var (dayStart, dayEnd) = PazPaz.Domain.TimeOff.AllDayRange(day, day, london);
+        var dayOff = PazPaz.Domain.TimeOff.Create(practice.Workspace.Id, null, "Day off", dayStart, dayEnd, allDay: true);
+        await App.WithDbAsync(async db => { db.Add(dayOff); await db.SaveChangesAsync(); });
         var browser = await App.SignedInAsync("dana@example.com");
         var page = await browser.GetPageAsync("/settings/workspace");
 
@@ -72,6 +76,8 @@ public sealed class WorkspaceSettingsTests(PazPazApp app) : AppTest(app)
         Assert.Equal(shownAt, TimeZoneInfo.ConvertTime(moved.ScheduledStart, jerusalem).ToString("HH:mm"));
         Assert.Equal(TimeSpan.FromHours(1), moved.ScheduledEnd - moved.ScheduledStart);
         Assert.Equal(past.ScheduledStart, (await App.WithDbAsync(db => db.Appointments.IgnoreQueryFilters().SingleAsync(a => a.Id == past.Id))).ScheduledStart);
+        var off = await App.WithDbAsync(db => db.TimeOff.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal(choice == "local" ? PazPaz.Domain.TimeOff.AllDayRange(day, day, jerusalem) : (dayStart, dayEnd), (off.StartsAt, off.EndsAt));
         var audited = await App.WithDbAsync(db => db.AuditEvents.IgnoreQueryFilters()
             .Where(a => a.ResourceType == "Workspace" && a.WorkspaceId == practice.Workspace.Id).Select(a => a.Metadata).ToListAsync());
         var choices = audited.Where(m => m != null && m.Contains("appointments_moved")).ToList();
