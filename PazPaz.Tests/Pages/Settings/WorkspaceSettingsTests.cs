@@ -148,7 +148,7 @@ public sealed class WorkspaceSettingsTests(PazPazApp app) : AppTest(app)
         var page = await browser.GetPageAsync("/settings");
 
         var tabs = page.QuerySelectorAll("nav[aria-label=Settings] a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/settings", "/settings/workspace", "/settings/team", "/settings/services", "/settings/locations", "/settings/working-hours", "/settings/notifications", "/settings/calendar-sync", "/settings/security", "/settings/sessions", "/settings/api-tokens", "/settings/audit"], tabs);
+        Assert.Equal(["/settings", "/settings/workspace", "/settings/team", "/settings/services", "/settings/locations", "/settings/working-hours", "/settings/time-off", "/settings/notifications", "/settings/calendar-sync", "/settings/security", "/settings/sessions", "/settings/api-tokens", "/settings/audit"], tabs);
         Assert.Equal("page", page.QuerySelector("nav[aria-label=Settings] a[href='/settings']")!.GetAttribute("aria-current"));
     }
 }
