@@ -20,6 +20,8 @@ public static class AdminCommands
           create-api-token    --email E --name N prints a personal API token once (use as Authorization: Bearer …)
           make-platform-admin --email E
           migrate                                applies database migrations and exits
+          encrypt-fields                         encrypts client and appointment values still stored in plaintext
+                                                 (the app also does this in the background at start-up)
         """;
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
@@ -49,12 +51,20 @@ public static class AdminCommands
                 "create-api-token" => await CreateApiTokenAsync(db, options, output, error),
                 "make-platform-admin" => await MakePlatformAdminAsync(db, options, output, error),
                 "migrate" => Done(output, "Migrations applied."),
+                "encrypt-fields" => await EncryptFieldsAsync(scope.ServiceProvider, output),
                 _ => Wrong(error, $"Unknown command '{args[0]}'."),
             };
         }
         catch (MissingOptionException e) { return Wrong(error, e.Message); }
         catch (DomainException e) { error.WriteLine(e.Message); return 1; }
         catch (Npgsql.NpgsqlException e) { error.WriteLine($"The database could not be reached: {e.Message}"); return 1; }
+    }
+
+    private static async Task<int> EncryptFieldsAsync(IServiceProvider services, TextWriter output)
+    {
+        var rewritten = await services.GetRequiredService<PlaintextEncryption>().RunAsync(CancellationToken.None);
+        output.WriteLine($"Encrypted {rewritten["clients"]} clients and {rewritten["appointments"]} appointments still in plaintext.");
+        return 0;
     }
 
     private static async Task<int> CreateWorkspaceAsync(PazPazDb db, TimeProvider clock, Dictionary<string, string> options, TextWriter output, TextWriter error)

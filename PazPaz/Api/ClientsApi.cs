@@ -47,10 +47,13 @@ public static class ClientsApi
         var pageSize = query.Int("page_size", 50, 1, 100);
         if (!query.IsValid) return query.Problem();
 
-        var clients = db.Clients.AsNoTracking().Matching(text);
-        if (!includeInactive) clients = clients.Where(c => c.IsActive);
-        var total = await clients.CountAsync(cancellationToken);
-        var items = await clients.OrderByName().Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        // Names are encrypted: the workspace's clients are matched and sorted in memory (see ClientDirectory), then
+        // the page's clients are read in full.
+        var matches = (await db.Clients.LoadAsync(includeInactive, cancellationToken)).Matching(text).SortedByName();
+        var total = matches.Count;
+        var pageIds = matches.Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Id).ToList();
+        var byId = await db.Clients.AsNoTracking().Where(c => pageIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var items = pageIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
 
         // The list carries health fields, so each client in it is a read like opening its page.
         db.AuditEvents.AddRange(items.Select(c => ReadEvent(c.Id, current, clock)));

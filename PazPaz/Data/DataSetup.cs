@@ -20,6 +20,8 @@ public static class DataSetup
             // Sign-in links reach users across the wall on purpose, always with IgnoreQueryFilters.
             .ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
         services.AddScoped<AuditLog>();
+        services.AddScoped<PlaintextEncryption>();
+        services.AddHostedService<PlaintextEncryptionAtStartup>();
         services.AddDataProtection().SetApplicationName("PazPaz").PersistKeysToDbContext<PazPazDb>();
         return services;
     }

@@ -53,7 +53,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
         Services = await db.Services.AsNoTracking().Where(s => s.IsActive || s.Id == Input.ServiceId).OrderBy(s => s.Name).ToListAsync(cancellationToken);
         Locations = await db.Locations.AsNoTracking().Where(l => l.IsActive || l.Id == Input.LocationId).OrderBy(l => l.Name).ToListAsync(cancellationToken);
         ClientName = Input.ClientId is { } clientId
-            ? await db.Clients.Where(c => c.Id == clientId).Select(c => c.FirstName + " " + c.LastName).FirstOrDefaultAsync(cancellationToken)
+            ? (await db.Clients.Where(c => c.Id == clientId).Select(c => new { c.FirstName, c.LastName }).FirstOrDefaultAsync(cancellationToken)) is { } client
+                ? $"{client.FirstName} {client.LastName}" : null
             : null;
     }
 
