@@ -76,7 +76,19 @@ public sealed class FieldEncryptor
     /// <see cref="Decrypt"/> for a value in the encrypted format, the value itself otherwise (a row not yet encrypted
     /// by <c>PlaintextEncryption</c>). A value in the format that does not decrypt still throws: it is never shown as text.
     /// </summary>
-    public string DecryptOrPlain(string stored) => LooksEncrypted(stored) ? Decrypt(stored) : stored;
+    public string DecryptOrPlain(string stored)
+    {
+        if (!LooksEncrypted(stored)) return stored;
+        // A feed or a week view reads the same client's name once per appointment: the last few hundred values read on
+        // this thread are decrypted once. They are names already in memory in the entities read with them.
+        var recent = recentlyDecrypted.Value!;
+        if (recent.TryGetValue(stored, out var plain)) return plain;
+        if (recent.Count >= RecentlyDecryptedCapacity) recent.Clear();
+        return recent[stored] = Decrypt(stored);
+    }
+
+    private const int RecentlyDecryptedCapacity = 512;
+    private readonly ThreadLocal<Dictionary<string, string>> recentlyDecrypted = new(() => new Dictionary<string, string>(StringComparer.Ordinal));
 
     /// <summary>The key version new values and new file keys are encrypted under.</summary>
     public int CurrentKeyVersion => currentVersion;
