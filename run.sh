@@ -10,13 +10,16 @@ cd "$REPO"
 
 ensure_postgres durable
 ensure_database pazpaz
+ensure_app_role
 ensure_frontend
 
 mkdir -p "$REPO/.data/mail"
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:5000}"
-export ConnectionStrings__Default="$PAZPAZ_PG;Database=pazpaz"
+# Two roles, as in production: postgres applies the migrations (and owns the tables); the app runs as pazpaz_app.
+export ConnectionStrings__Migrations="$PAZPAZ_PG;Database=pazpaz"
+export ConnectionStrings__Default="$PAZPAZ_PG_APP;Database=pazpaz"
 export Email__PickupDirectory="$REPO/.data/mail"
 export Storage__Disk__Root="$REPO/.data/files"   # attachments, encrypted (the default provider, Disk)
 if [ -z "${PazPaz__PublicBaseUrl:-}" ]; then
@@ -36,7 +39,7 @@ base="$PazPaz__PublicBaseUrl"
 cat <<EOF
 
 ================================================================================
- PazPaz (Development) is starting: open $base
+ PazPaz (Development) is building and starting; a "ready" line follows when it answers.
  E-mail is not sent: it lands in the local mailbox at $base/dev/mailbox
    (files in $Email__PickupDirectory)
  Attachments are stored encrypted in $Storage__Disk__Root
@@ -46,6 +49,7 @@ cat <<EOF
 
    ASPNETCORE_ENVIRONMENT=$(q "$ASPNETCORE_ENVIRONMENT") \\
    ConnectionStrings__Default=$(q "$ConnectionStrings__Default") \\
+   ConnectionStrings__Migrations=$(q "$ConnectionStrings__Migrations") \\
    Email__PickupDirectory=$(q "$Email__PickupDirectory") \\
    PazPaz__PublicBaseUrl=$(q "$PazPaz__PublicBaseUrl") \\
    PazPaz__SeedDemo=true \\
@@ -57,5 +61,18 @@ cat <<EOF
 
 EOF
 
-# --no-launch-profile: a Properties/launchSettings.json profile would otherwise override the URLs and environment.
-exec dotnet run --project PazPaz -c Release --no-launch-profile
+dotnet build PazPaz -c Release -v q -nologo -clp:ErrorsOnly
+# The app itself runs in the background (from PazPaz/, its content root) so that this script can say when it is
+# ready; Ctrl-C reaches this script, which stops the app gracefully.
+(cd PazPaz && exec dotnet bin/Release/net10.0/PazPaz.dll) &
+app=$!
+trap 'kill -TERM "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; exit 130' INT TERM
+
+# Building and migrating take a while on a first run: say "ready" only once the app answers /readyz.
+listen="$(printf '%s' "${ASPNETCORE_URLS%%;*}" | sed -E 's#^(https?://)(\+|\*|0\.0\.0\.0|\[::\])(:|/|$)#\1localhost\3#; s#/+$##')"
+until curl -fsS -o /dev/null --max-time 2 "$listen/readyz" 2>/dev/null; do
+  if ! kill -0 "$app" 2>/dev/null; then wait "$app"; exit $?; fi
+  sleep 1
+done
+printf '\n PazPaz is ready: open %s  (mailbox: %s/dev/mailbox)\n\n' "$base" "$base"
+wait "$app"

@@ -35,6 +35,7 @@ ensure_smtp
 trap 'stop_s3; stop_smtp' EXIT
 ensure_s3
 
+ensure_app_role   # the harness creates it too (Testcontainers); the tests run the app as it, the migrations as postgres
 export PAZPAZ_TEST_PG="$PAZPAZ_PG"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 

@@ -47,6 +47,42 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     }
 
     [Fact]
+    public Task The_week_prints_as_a_clean_list_without_the_app_around_it() =>
+        RunJourneyAsync(nameof(The_week_prints_as_a_clean_list_without_the_app_around_it), async page =>
+        {
+            var day = Tuesday(3, 0);
+            await SignInAsync(page);
+            await OpenWeekAsync(page, day);
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print the days on screen" })).ToBeVisibleAsync();
+
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            await Expect(page.GetByRole(AriaRole.Banner)).ToBeHiddenAsync();
+            await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Calendar view" })).ToBeHiddenAsync();
+            await Expect(page.Locator("#calendar-scroll")).ToBeHiddenAsync();
+            var list = page.GetByTestId("week-agenda");
+            await Expect(list).ToBeVisibleAsync();
+            await Expect(list.Locator("[data-agenda-day]")).ToHaveCountAsync(7);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(day.ToString("MMMM", System.Globalization.CultureInfo.InvariantCulture));
+            await SaveReviewShotAsync(page, "calendar-week-print");
+
+            await page.EmulateMediaAsync(new() { Media = Media.Screen });
+            await Expect(list).ToBeHiddenAsync();
+            await Expect(page.Locator("#calendar-scroll")).ToBeVisibleAsync();
+
+            // A client's record prints as the record: no navigation, buttons or upload zone.
+            await page.GotoAsync("/clients");
+            await page.Locator("#client-results a").First.ClickAsync();
+            var print = page.GetByRole(AriaRole.Button, new() { Name = "Print", Exact = true });
+            await Expect(print).ToBeVisibleAsync();
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            await Expect(page.GetByRole(AriaRole.Banner)).ToBeHiddenAsync();
+            await Expect(print).ToBeHiddenAsync();
+            await Expect(page.GetByTestId("drop-zone")).ToBeHiddenAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await SaveReviewShotAsync(page, "client-print");
+        });
+
+    [Fact]
     public Task Therapist_books_an_appointment_by_clicking_an_empty_slot() =>
         RunJourneyAsync(nameof(Therapist_books_an_appointment_by_clicking_an_empty_slot), async page =>
         {
@@ -67,6 +103,9 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
 
             await Expect(dialog).ToBeHiddenAsync();
+            // The confirmation names the client and the day, with "Show" to go to that week.
+            await Expect(Toast(page)).ToContainTextAsync($"Booked Maya Peretz · {day.ToDateTime(TimeOnly.MinValue).ToString("ddd d MMM", System.Globalization.CultureInfo.InvariantCulture)}");
+            await Expect(Toast(page).GetByRole(AriaRole.Link, new() { Name = "Show" })).ToHaveAttributeAsync("href", $"/calendar?view=week&date={Iso(day)}");
             var booked = Block(page, day, "Maya Peretz");
             await Expect(booked).ToContainTextAsync("10:15–11:00 · Follow-up treatment");
             await Expect(booked).ToHaveAttributeAsync("data-start", $"{Iso(day)}T10:15");
@@ -384,6 +423,42 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             AssertNoErrors(errors);
         });
 
+    private static Task TouchAsync(ICDPSession cdp, string type, double x, double y) =>
+        cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object>
+        {
+            ["type"] = type,
+            ["touchPoints"] = type == "touchEnd" ? Array.Empty<object>() : new object[] { new Dictionary<string, object> { ["x"] = x, ["y"] = y } },
+        });
+
+    [Fact]
+    public Task On_a_touch_screen_a_long_press_picks_an_appointment_up_and_a_drag_moves_it() =>
+        RunJourneyAsync(nameof(On_a_touch_screen_a_long_press_picks_an_appointment_up_and_a_drag_moves_it), async page =>
+        {
+            var day = Tuesday(4, 1);
+            await SignInAsync(page);
+            await page.GotoAsync($"/calendar?view=day&date={Iso(day)}");
+            await Expect(page.Locator($"#calendar-region[data-ready='true'] .cal-day[data-date='{Iso(day)}']")).ToBeVisibleAsync();
+            await ClickSlotAsync(page, day, 9);
+            await ChooseClientAsync(page, "Rivka", "Rivka Azoulay");
+            await Dialog(page).GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+            await Expect(Dialog(page)).ToBeHiddenAsync();
+            var block = Block(page, day, "Rivka Azoulay");
+            await Expect(block).ToHaveAttributeAsync("data-start", $"{Iso(day)}T09:00");
+
+            var cdp = await page.Context.NewCDPSessionAsync(page);
+            await cdp.SendAsync("Emulation.setTouchEmulationEnabled", new Dictionary<string, object> { ["enabled"] = true, ["maxTouchPoints"] = 1 });
+            var box = (await block.BoundingBoxAsync())!;
+            double x = box.X + box.Width / 2, y = box.Y + 12;
+            await TouchAsync(cdp, "touchStart", x, y);
+            // The page says when the long press has picked the block up: wait for that, not for a number of milliseconds.
+            await Expect(block).ToHaveAttributeAsync("data-picked-up", "true");
+            for (var step = 1; step <= 4; step++) await TouchAsync(cdp, "touchMove", x, y + step * 24); // 96 px: two hours
+            await TouchAsync(cdp, "touchEnd", x, y + 96);
+
+            await Expect(Block(page, day, "Rivka Azoulay")).ToHaveAttributeAsync("data-start", $"{Iso(day)}T11:00");
+            await Expect(page.Locator("#toast[role=status]")).ToContainTextAsync("Moved to");
+        }, Phone);
+
     [Fact]
     public Task On_a_phone_the_calendar_opens_on_the_day_and_a_tap_books() =>
         RunJourneyAsync(nameof(On_a_phone_the_calendar_opens_on_the_day_and_a_tap_books), async page =>
@@ -405,6 +480,20 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             await SaveReviewShotAsync(page, "calendar-dialog-phone");
             await Dialog(page).GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
             await Expect(Block(page, day, "Rivka Azoulay")).ToBeVisibleAsync();
+
+            // The week on a phone is a list that reads, not seven columns of one letter each; a tap opens the appointment.
+            await page.GotoAsync($"/calendar?view=week&date={Iso(day)}");
+            var agenda = page.GetByTestId("week-agenda");
+            await Expect(agenda.Locator($"[data-agenda-day='{Iso(day)}']")).ToContainTextAsync("09:00–10:00");
+            await Expect(agenda.Locator($"[data-agenda-day='{Iso(day)}']")).ToContainTextAsync("Rivka Azoulay");
+            await SaveReviewShotAsync(page, "calendar-week-phone");
+            widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            Assert.True(widths[0] <= widths[1], $"The week view is {widths[0]}px wide in a {widths[1]}px window.");
+            await AssertNoSeriousAccessibilityViolationsAsync(page, "the week on a phone");
+            await agenda.GetByRole(AriaRole.Link).Filter(new() { HasText = "Rivka Azoulay" }).ClickAsync();
+            await Expect(Dialog(page).GetByRole(AriaRole.Heading, new() { Name = "Appointment", Exact = true })).ToBeVisibleAsync();
+            await Dialog(page).GetByRole(AriaRole.Button, new() { Name = "Close" }).First.ClickAsync();
+            await Expect(Dialog(page)).ToBeHiddenAsync();
 
             await page.GotoAsync($"/calendar?view=month&date={Iso(day)}");
             await SaveReviewShotAsync(page, "calendar-month-phone");

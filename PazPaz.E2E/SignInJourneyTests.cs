@@ -25,9 +25,9 @@ public sealed partial class SignInJourneyTests(AppServer app, ITestOutputHelper 
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your e-mail" })).ToBeVisibleAsync();
 
             // The local mailbox shows the e-mail the app wrote to the pickup folder, newest first.
-            await page.GotoAsync("/dev/mailbox");
             var email = page.GetByRole(AriaRole.Article, new() { Name = "Your PazPaz sign-in link" })
                 .Filter(new() { HasText = DemoEmail }).First;
+            await OpenMailboxAsync(page, email);
             var linkAnchor = email.GetByRole(AriaRole.Link).Filter(new() { HasText = "/sign-in/link?token=" }).First;
             await Expect(linkAnchor).ToBeVisibleAsync();
             var link = await linkAnchor.GetAttributeAsync("href") ?? throw new InvalidOperationException("The link has no href.");
@@ -114,7 +114,7 @@ public sealed partial class SignInJourneyTests(AppServer app, ITestOutputHelper 
             await SaveReviewShotAsync(page, $"sign-in-sent-{device}");
             await AssertNoHorizontalScrollAsync(page, "the check-your-e-mail page");
 
-            await page.GotoAsync("/dev/mailbox");
+            await OpenMailboxAsync(page, page.GetByRole(AriaRole.Article).First);
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Local mailbox" })).ToBeVisibleAsync();
             await Expect(page.GetByRole(AriaRole.Article).First).ToBeVisibleAsync();
             await SaveReviewShotAsync(page, $"mailbox-{device}");

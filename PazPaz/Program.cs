@@ -42,12 +42,13 @@ builder.Services.AddPazPazNotifications(builder.Configuration,
     runServer: !isAdminCommand && builder.Configuration.GetSection("Jobs").Get<JobsOptions>()?.RunInWebApp != false);
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
+builder.Services.AddScoped<PazPaz.Team.Invitations>();
 builder.Services.AddPazPazNotes();
 builder.Services.AddPazPazFiles();
 builder.Services.AddPazPazStorage(builder.Configuration);
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
-builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 builder.Services.AddOpenApi();
+builder.Services.AddExceptionHandler<DatabaseUnavailable>();
 
 var app = builder.Build();
 
@@ -57,8 +58,10 @@ if (isAdminCommand)
 await app.Services.PrepareDatabaseAsync();
 app.Services.ScheduleNotificationJobs();
 
+app.UseForwardedHeadersFromKnownProxies(); // first: everything after sees the real client and scheme (only from PazPaz:KnownProxies)
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 // The API answers problem details; pages answer the friendly error page. Neither shows a stack trace.
+// While the database is unreachable both answer 503 with Retry-After (DatabaseUnavailable).
 app.UseWhen(ApiSetup.IsApiRequest, api =>
 {
     api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiSetup.StatusFor });
@@ -66,15 +69,20 @@ app.UseWhen(ApiSetup.IsApiRequest, api =>
 });
 app.UseWhen(http => !ApiSetup.IsApiRequest(http), pages =>
 {
-    pages.UseExceptionHandler("/error");
+    pages.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = ApiSetup.StatusFor });
     pages.UseStatusCodePagesWithReExecute("/error/{0}");
 });
 app.UseSecurityHeaders();
+app.UseStorableTextOnly();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+app.UseNoStoreWhenSignedIn();
+app.UseApiRateLimit();
 app.UseCurrentUser();
+app.UseTwoFactorRequirement();
 app.UseAuthorization();
+app.UseRoleGate();
 app.UseAntiforgery();
 
 app.MapHealth();

@@ -57,7 +57,7 @@ KEYFILE="$WORK/encryption-key"
 [ -s "$KEYFILE" ] || head -c 32 /dev/urandom | base64 >"$KEYFILE"
 APP_ENV=(
   ASPNETCORE_ENVIRONMENT=Production "ASPNETCORE_URLS=$BASE_URL" "ConnectionStrings__Default=$PAZPAZ_PG;Database=$DB"
-  "PazPaz__PublicBaseUrl=$BASE_URL" "Email__PickupDirectory=$WORK/mail" Encryption__CurrentKeyVersion=1
+  "PazPaz__PublicBaseUrl=$BASE_URL" PazPaz__ApiRequestsPerTokenPerMinute=100000000 "Email__PickupDirectory=$WORK/mail" Encryption__CurrentKeyVersion=1
   "Encryption__Keys__1=$(cat "$KEYFILE")" Logging__LogLevel__Default=Warning DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 )
 admin() { (cd "$APPDIR" && env "${APP_ENV[@]}" dotnet PazPaz.dll admin "$@"); }

@@ -141,7 +141,7 @@ APP_ENV=(
   ASPNETCORE_ENVIRONMENT=Production
   "ASPNETCORE_URLS=$BASE_URL"
   "ConnectionStrings__Default=$PAZPAZ_PG;Database=$DB"
-  "PazPaz__PublicBaseUrl=$BASE_URL"
+  "PazPaz__PublicBaseUrl=$BASE_URL" PazPaz__ApiRequestsPerTokenPerMinute=100000000
   "Email__PickupDirectory=$WORK/mail"
   Encryption__CurrentKeyVersion=1
   "Encryption__Keys__1=$(cat "$KEYFILE")"

@@ -5,6 +5,8 @@
 #   ensure_postgres [MODE]   private PostgreSQL cluster on 127.0.0.1:${PAZPAZ_PG_PORT:-55432}, data in .data/pg;
 #                            MODE "durable" (default, fsync on) or "fast" (fsync off; tests only). Exports PAZPAZ_PG.
 #   ensure_database NAME     create database NAME in that cluster if missing
+#   ensure_app_role          create the app's login role pazpaz_app if missing (it owns nothing; the migrations, run as
+#                            the superuser postgres, grant it rows only). Exports PAZPAZ_PG_APP (PAZPAZ_PG as that role).
 #   ensure_frontend          npm ci when needed, then build PazPaz/wwwroot/css/app.css with Tailwind
 #   ensure_chromium          install Debian's chromium if /usr/bin/chromium is missing
 #   ensure_smtp              start a local SMTP server (Debian's python3-aiosmtpd) on 127.0.0.1:${PAZPAZ_SMTP_PORT:-a free port}
@@ -261,6 +263,18 @@ ensure_database() {
   fi
 }
 
+# ensure_app_role: the role ConnectionStrings__Default uses when ConnectionStrings__Migrations names the owner
+# (PazPaz/Data/SchemaOwner.cs). It cannot alter tables, drop or disable triggers or truncate, so it cannot switch off the
+# audit trail's append-only trigger. The cluster trusts local connections, so its password is only a placeholder.
+ensure_app_role() {
+  [ -n "${PAZPAZ_PGBIN:-}" ] || { _pz_err "ensure_app_role: call ensure_postgres first"; return 1; }
+  _pz_psql -d postgres -c "DO \$\$ BEGIN
+      CREATE ROLE pazpaz_app LOGIN PASSWORD 'pazpaz_app';
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END \$\$" >/dev/null || return 1
+  export PAZPAZ_PG_APP="Host=127.0.0.1;Port=$PAZPAZ_PG_PORT;Username=pazpaz_app;Password=pazpaz_app"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Front end
 # ---------------------------------------------------------------------------------------------
@@ -334,6 +348,32 @@ _pz_free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+_pz_port_answers() {
+  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2).close()" 2>/dev/null
+}
+
+# _pz_await_server PID PORT LOG NAME: wait up to 10 s for a server started in the background to answer on PORT;
+# if it dies or never answers, print its LOG and fail, naming it.
+_pz_await_server() {
+  local pid="$1" port="$2" log="$3" name="$4" _
+  for _ in $(seq 1 50); do
+    _pz_port_answers "$port" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$log" >&2 || true
+  _pz_err "the $name did not start on 127.0.0.1:$port"
+  return 1
+}
+
+# _pz_stop_server PID: stop a server this shell started (if it still runs) and reap it.
+_pz_stop_server() {
+  if [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
+
 ensure_smtp() {
   # /usr/bin/python3 on purpose: a python3 earlier on PATH (pyenv) cannot see Debian's modules.
   if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
@@ -345,36 +385,19 @@ ensure_smtp() {
   # -n: do not switch to user nobody (we may be root). Mailbox: each message becomes a file in $dir/new.
   /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir" >"$dir.log" 2>&1 &
   PAZPAZ_SMTP_PID=$!
-  local _
-  for _ in $(seq 1 50); do
-    if /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
-      export PAZPAZ_TEST_SMTP="127.0.0.1:$port" PAZPAZ_TEST_SMTP_DIR="$dir" PAZPAZ_SMTP_PID
-      _pz_log "SMTP test server on 127.0.0.1:$port (messages in $dir/new)"
-      return 0
-    fi
-    kill -0 "$PAZPAZ_SMTP_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  cat "$dir.log" >&2 || true
-  _pz_err "the SMTP test server did not start on 127.0.0.1:$port"
-  return 1
+  _pz_await_server "$PAZPAZ_SMTP_PID" "$port" "$dir.log" "SMTP test server" || return 1
+  export PAZPAZ_TEST_SMTP="127.0.0.1:$port" PAZPAZ_TEST_SMTP_DIR="$dir" PAZPAZ_SMTP_PID
+  _pz_log "SMTP test server on 127.0.0.1:$port (messages in $dir/new)"
 }
 
 stop_smtp() {
-  if [ -n "${PAZPAZ_SMTP_PID:-}" ] && kill -0 "$PAZPAZ_SMTP_PID" 2>/dev/null; then
-    kill "$PAZPAZ_SMTP_PID" 2>/dev/null || true
-    wait "$PAZPAZ_SMTP_PID" 2>/dev/null || true
-  fi
+  _pz_stop_server "${PAZPAZ_SMTP_PID:-}"
   PAZPAZ_SMTP_PID=""
 }
 
 # ---------------------------------------------------------------------------------------------
 # S3 for the file storage tests
 # ---------------------------------------------------------------------------------------------
-
-_pz_port_answers() {
-  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2).close()" 2>/dev/null
-}
 
 ensure_s3() {
   _pz_npm_packages || return 1
@@ -385,25 +408,12 @@ ensure_s3() {
   # s3rver stores aws-chunked bodies as they came (framing and signatures included).
   node "$REPO/node_modules/.bin/s3rver" -d "$dir" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket" >"$dir.log" 2>&1 &
   PAZPAZ_S3_PID=$!
-  local _
-  for _ in $(seq 1 50); do
-    if _pz_port_answers "$port"; then
-      export PAZPAZ_TEST_S3="http://127.0.0.1:$port" PAZPAZ_TEST_S3_BUCKET="$bucket" PAZPAZ_S3_PID
-      _pz_log "S3 test server (s3rver) on 127.0.0.1:$port, bucket $bucket (data in $dir)"
-      return 0
-    fi
-    kill -0 "$PAZPAZ_S3_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  cat "$dir.log" >&2 || true
-  _pz_err "the S3 test server did not start on 127.0.0.1:$port"
-  return 1
+  _pz_await_server "$PAZPAZ_S3_PID" "$port" "$dir.log" "S3 test server" || return 1
+  export PAZPAZ_TEST_S3="http://127.0.0.1:$port" PAZPAZ_TEST_S3_BUCKET="$bucket" PAZPAZ_S3_PID
+  _pz_log "S3 test server (s3rver) on 127.0.0.1:$port, bucket $bucket (data in $dir)"
 }
 
 stop_s3() {
-  if [ -n "${PAZPAZ_S3_PID:-}" ] && kill -0 "$PAZPAZ_S3_PID" 2>/dev/null; then
-    kill "$PAZPAZ_S3_PID" 2>/dev/null || true
-    wait "$PAZPAZ_S3_PID" 2>/dev/null || true
-  fi
+  _pz_stop_server "${PAZPAZ_S3_PID:-}"
   PAZPAZ_S3_PID=""
 }

@@ -53,6 +53,7 @@ public sealed class AppServer : IAsyncLifetime
         var server = Environment.GetEnvironmentVariable("PAZPAZ_TEST_PG");
         if (string.IsNullOrWhiteSpace(server)) server = DefaultServer;
         await RecreateDatabaseAsync(server);
+        var appRole = await AppRoleAsync(server);
 
         // The app refuses to start without an absolute PublicBaseUrl and bakes it into e-mailed links,
         // so the port has to be known before start: reserve a free one, release it, listen on it.
@@ -62,7 +63,9 @@ public sealed class AppServer : IAsyncLifetime
 
         factory = new KestrelFactory(Clock, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Default"] = $"{server.TrimEnd(';')};Database={DatabaseName}",
+            // As in production: the superuser migrates (and owns the tables), the app connects as a role that only reads and writes rows.
+            ["ConnectionStrings:Migrations"] = $"{server.TrimEnd(';')};Database={DatabaseName}",
+            ["ConnectionStrings:Default"] = appRole,
             ["Email:PickupDirectory"] = MailFolder,
             ["Storage:Provider"] = "Disk",
             ["Storage:Disk:Root"] = FilesFolder,
@@ -124,6 +127,22 @@ public sealed class AppServer : IAsyncLifetime
             await drop.ExecuteNonQueryAsync();
         await using (var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", connection))
             await create.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> AppRoleAsync(string server)
+    {
+        const string role = "pazpaz_app", password = "pazpaz_app"; // a test server only
+        var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand($"""
+            DO $$ BEGIN
+              CREATE ROLE {role} LOGIN PASSWORD '{password}';
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- there already, or another test run made it just now
+            END $$
+            """, connection))
+            await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(server) { Database = DatabaseName, Username = role, Password = password }.ConnectionString;
     }
 
     private static int FreeLoopbackPort()

@@ -66,6 +66,20 @@ public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
         await Expect(page).ToHaveURLAsync(new Regex("/calendar"));
     }
 
+    /// <summary>
+    /// The local mailbox, once it shows an e-mail like <paramref name="email"/>: sign-in e-mails leave in the background
+    /// just after the request, so the page is reloaded until it arrives (up to 15 s).
+    /// </summary>
+    protected static async Task OpenMailboxAsync(IPage page, ILocator email)
+    {
+        await page.GotoAsync("/dev/mailbox");
+        for (var i = 0; i < 75 && await email.CountAsync() == 0; i++)
+        {
+            await Task.Delay(200);
+            await page.ReloadAsync();
+        }
+    }
+
     /// <summary>The week of <paramref name="day"/>, once the calendar has placed it (calendar.js marks it data-ready).</summary>
     protected static async Task OpenWeekAsync(IPage page, DateOnly day)
     {

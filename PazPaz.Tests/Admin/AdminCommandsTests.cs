@@ -71,4 +71,22 @@ public sealed class AdminCommandsTests(PazPazApp app) : AppTest(app)
         Assert.Equal(0, result.Code);
         Assert.True(await App.WithDbAsync(db => db.Users.IgnoreQueryFilters().Where(u => u.Id == practice.Owner.Id).Select(u => u.IsPlatformAdmin).SingleAsync()));
     }
+
+    [Fact]
+    public async Task Disable_two_factor_lets_someone_who_lost_their_phone_sign_in_with_the_link_again_and_ends_their_sessions()
+    {
+        await App.PracticeAsync(email: "dana@example.com");
+        var browser = await App.SignedInAsync("dana@example.com");
+        await App.EnrolAsync(browser);
+        Assert.Equal("/sign-in/code", (await App.Browser().FollowLinkAsync(await App.LinkForAsync("dana@example.com"))).Headers.Location?.OriginalString);
+
+        var result = await RunAsync("disable-two-factor", "--email", "dana@example.com");
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains("Two-step sign-in is off for dana@example.com", result.Output);
+        Assert.Equal(0, await App.WithDbAsync(db => db.TotpBackupCodes.IgnoreQueryFilters().CountAsync()));
+        Assert.Equal("/sign-in", new Uri(new Uri(PazPazApp.BaseUrl), (await browser.GetAsync("/calendar")).Headers.Location!).AbsolutePath);
+        Assert.Equal("/calendar", (await App.Browser().FollowLinkAsync(await App.LinkForAsync("dana@example.com"))).Headers.Location?.OriginalString);
+        Assert.Contains("does not use two-step sign-in", (await RunAsync("disable-two-factor", "--email", "dana@example.com")).Output);
+    }
 }

@@ -10,6 +10,13 @@ public sealed class AppointmentsApiTests(PazPazApp app) : AppTest(app)
 {
     private static readonly DateTimeOffset Nine = new(2026, 4, 14, 9, 0, 0, TimeSpan.Zero);
 
+    /// <summary>A whole hour two to three hours before the test clock's now: a session that has started, whenever the test runs.</summary>
+    private DateTimeOffset StartedEarlier()
+    {
+        var now = App.Clock.GetUtcNow();
+        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-2);
+    }
+
     private async Task<(Seed.Practice Practice, Client Client, HttpClient Api)> PracticeWithClientAsync(string email = "dana@example.com")
     {
         var practice = await App.PracticeAsync(email: email);
@@ -217,12 +224,13 @@ public sealed class AppointmentsApiTests(PazPazApp app) : AppTest(app)
     public async Task Cancelled_and_no_show_appointments_free_their_slot_and_restoring_checks_it_again()
     {
         var (_, client, api) = await PracticeWithClientAsync();
-        var cancelled = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, Nine)));
+        var started = StartedEarlier(); // a no-show needs a session that has started
+        var cancelled = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, started)));
         Assert.Equal(HttpStatusCode.OK, (await api.PutJsonAsync($"/api/v1/appointments/{cancelled}", new { status = "cancelled" })).StatusCode);
-        var noShow = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, Nine)));
+        var noShow = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, started)));
         Assert.Equal(HttpStatusCode.OK, (await api.PutJsonAsync($"/api/v1/appointments/{noShow}", new { status = "no_show" })).StatusCode);
 
-        await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, Nine)));
+        await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, started)));
 
         var restore = await api.PutJsonAsync($"/api/v1/appointments/{cancelled}", new { status = "scheduled" });
         Assert.Equal(HttpStatusCode.Conflict, restore.StatusCode);
@@ -234,8 +242,8 @@ public sealed class AppointmentsApiTests(PazPazApp app) : AppTest(app)
     public async Task A_refused_status_change_explains_why()
     {
         var (_, client, api) = await PracticeWithClientAsync();
-        var id = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, Nine)));
-        await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status = "completed" });
+        var id = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, StartedEarlier())));
+        Assert.Equal(HttpStatusCode.OK, (await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status = "completed" })).StatusCode);
 
         var response = await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status = "scheduled" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -243,6 +251,23 @@ public sealed class AppointmentsApiTests(PazPazApp app) : AppTest(app)
 
         var unknown = await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status = "maybe" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_still_to_come_cannot_be_completed_or_marked_a_no_show()
+    {
+        var (_, client, api) = await PracticeWithClientAsync();
+        var later = App.Clock.GetUtcNow().AddDays(6);
+        var id = await CreatedIdAsync(await api.PostJsonAsync("/api/v1/appointments", Booking(client.Id, later)));
+
+        foreach (var (status, says) in new[] { ("completed", "marked completed once it has started"), ("no_show", "marked a no-show once it has started") })
+        {
+            var response = await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains(says, (await response.JsonAsync())["errors"]!["status"]![0]!.GetValue<string>());
+        }
+        App.Clock.Advance(TimeSpan.FromDays(6) + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await api.PutJsonAsync($"/api/v1/appointments/{id}", new { status = "completed" })).StatusCode);
     }
 
     [Fact]

@@ -138,9 +138,13 @@ public sealed class ClientsApiTests(PazPazApp app) : AppTest(app)
         await api.GetAsync("/api/v1/clients");
 
         var reads = await App.WithDbAsync(db => db.AuditEvents.IgnoreQueryFilters()
-            .Where(a => a.Action == AuditAction.Read && a.UserId == practice.Owner.Id).Select(a => a.ResourceId).ToListAsync());
-        Assert.Equal(2, reads.Count(id => id == noa.Id));
-        Assert.Equal(1, reads.Count(id => id == dan.Id));
+            .Where(a => a.Action == AuditAction.Read && a.UserId == practice.Owner.Id).ToListAsync());
+        Assert.Equal(2, reads.Count);
+        Assert.Equal(noa.Id, Assert.Single(reads, r => r.ResourceId is not null).ResourceId);
+        // The list is one event naming every client on the page, not one per row (§12).
+        var list = Assert.Single(reads, r => r.ResourceId is null);
+        var named = JsonNode.Parse(list.Metadata!)!["ids"]!.AsArray().Select(n => n!.GetValue<Guid>()).Order();
+        Assert.Equal(new[] { noa.Id, dan.Id }.Order(), named);
     }
 
     [Fact]

@@ -153,7 +153,7 @@ public sealed class WorkspaceApiTests(PazPazApp app) : AppTest(app)
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("owner", (await response.JsonAsync())["title"]!.GetValue<string>());
+        Assert.Contains("owner", (await response.JsonAsync())["detail"]!.GetValue<string>());
         var stored = await App.WithDbAsync(db => db.Workspaces.IgnoreQueryFilters().SingleAsync());
         Assert.Equal(("Sea Breeze", "Europe/London"), (stored.Name, stored.TimeZone));
     }

@@ -318,7 +318,7 @@ public sealed class FeedEndpointTests(PazPazApp app) : AppTest(app)
         await App.WithDbAsync(async db =>
         {
             var dana = await db.Users.IgnoreQueryFilters().SingleAsync(u => u.Id == s.Practice.Owner.Id);
-            dana.Deactivate(await db.CalendarFeeds.IgnoreQueryFilters().LiveOf(dana).ToListAsync(), App.Clock.GetUtcNow());
+            dana.Deactivate(await db.CalendarFeeds.IgnoreQueryFilters().LiveOf(dana).ToListAsync(), [], App.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         });
         var feeds = await App.WithDbAsync(db => db.CalendarFeeds.IgnoreQueryFilters().ToListAsync());

@@ -6,12 +6,14 @@ public sealed class AppointmentTests
 {
     private static readonly DateTimeOffset Nine = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    /// <summary>The session has taken place: every status may be reached by the rules alone.</summary>
+    private static readonly DateTimeOffset AfterIt = Nine.AddHours(2);
 
     private static Appointment NewAppointment(AppointmentStatus status = AppointmentStatus.Scheduled)
     {
         var appointment = Appointment.Create(Guid.NewGuid(), Guid.NewGuid(), Nine, Nine.AddHours(1), LocationType.Clinic);
         if (status == AppointmentStatus.Scheduled) return appointment;
-        appointment.ChangeStatus(status, hasSessionNote: false, Now);
+        appointment.ChangeStatus(status, hasSessionNote: false, AfterIt);
         return appointment;
     }
 
@@ -36,15 +38,29 @@ public sealed class AppointmentTests
         var appointment = NewAppointment(from);
         if (allowed)
         {
-            appointment.ChangeStatus(to, hasNote, Now);
+            appointment.ChangeStatus(to, hasNote, AfterIt);
             Assert.Equal(to, appointment.Status);
         }
         else
         {
-            var refused = Assert.Throws<DomainException>(() => appointment.ChangeStatus(to, hasNote, Now));
+            var refused = Assert.Throws<DomainException>(() => appointment.ChangeStatus(to, hasNote, AfterIt));
             Assert.False(string.IsNullOrWhiteSpace(refused.Message));
             Assert.Equal(from, appointment.Status);
         }
+    }
+
+    [Theory]
+    [InlineData(AppointmentStatus.Completed, "marked completed once it has started")]
+    [InlineData(AppointmentStatus.NoShow, "marked a no-show once it has started")]
+    public void A_session_still_to_come_cannot_be_completed_or_missed_yet(AppointmentStatus to, string says)
+    {
+        var appointment = NewAppointment();
+        Assert.Contains(says, appointment.WhyNot(to, hasSessionNote: false, Nine.AddMinutes(-1)));
+        Assert.Contains(says, Assert.Throws<DomainException>(() => appointment.ChangeStatus(to, false, Now)).Message);
+        Assert.Equal(AppointmentStatus.Scheduled, appointment.Status);
+        // From its first minute on, it can.
+        Assert.Null(appointment.WhyNot(to, hasSessionNote: false, Nine));
+        Assert.Null(appointment.WhyNot(AppointmentStatus.Cancelled, hasSessionNote: false, Now));
     }
 
     [Fact]

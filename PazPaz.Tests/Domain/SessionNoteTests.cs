@@ -210,7 +210,7 @@ public sealed class SessionNoteTests
     [Fact]
     public void Only_owners_read_session_notes()
     {
-        Assert.True(SessionNote.ReadableBy(UserRole.Owner));
-        Assert.False(SessionNote.ReadableBy(UserRole.Assistant));
+        Assert.True(RolePolicy.Allows(UserRole.Owner, Area.ClinicalRecord));
+        Assert.False(RolePolicy.Allows(UserRole.Assistant, Area.ClinicalRecord));
     }
 }

@@ -16,7 +16,7 @@ public sealed class UserTests
         var stamp = user.SecurityStamp;
         CalendarFeed[] feeds = [FeedOf(user, "hash-1"), FeedOf(user, "hash-2")];
 
-        user.Deactivate(feeds, Now);
+        user.Deactivate(feeds, [], Now);
 
         Assert.False(user.IsActive);
         Assert.NotEqual(stamp, user.SecurityStamp);
@@ -34,7 +34,7 @@ public sealed class UserTests
         var mine = FeedOf(user, "hash-1");
         var theirs = FeedOf(colleague, "hash-2");
 
-        Assert.Throws<ArgumentException>(() => user.Deactivate([mine, theirs], Now));
+        Assert.Throws<ArgumentException>(() => user.Deactivate([mine, theirs], [], Now));
 
         Assert.True(user.IsActive);
         Assert.False(mine.IsRevoked);

@@ -87,7 +87,7 @@ public sealed class CalendarStreamTests(PazPazApp app) : AppTest(app)
         await ListeningAsync();
         var ourApi = await App.ApiClientAsync(ours.Owner.Email);
         await using var stream = await EventStream.OpenAsync(ourApi, Stream);
-        var before = Changes.Mark;
+        var before = Changes.MarkOf(theirs.Workspace.Id);
 
         await BookAsync(await App.ApiClientAsync(theirs.Owner.Email), theirClient.Id, Nine);
         await Until(() => Changes.ChangedSince(theirs.Workspace.Id, before)); // this instance has heard of it
@@ -95,6 +95,45 @@ public sealed class CalendarStreamTests(PazPazApp app) : AppTest(app)
         Assert.Null(await stream.NextEventAsync(Quiet));
         await BookAsync(ourApi, ourClient.Id, Nine);
         Assert.NotNull(await stream.NextEventAsync(Wait)); // and the stream was listening all along
+    }
+
+    [Fact]
+    public async Task Another_practices_changes_do_not_move_the_event_ids_or_the_calendar_pages_since_mark()
+    {
+        var (ours, ourClient) = await PracticeAsync();
+        var (theirs, theirClient) = await PracticeAsync("Harbour Physio", "ruth@example.com");
+        await ListeningAsync();
+        var browser = await App.SignedInAsync(ours.Owner.Email);
+        var ourApi = await App.ApiClientAsync(ours.Owner.Email);
+        async Task<string> SinceAsync() =>
+            (await browser.GetPageAsync("/calendar?view=week&date=2026-04-14")).QuerySelector("#calendar-region")!.GetAttribute("data-live-url")!;
+        async Task<string> StreamIdAsync()
+        {
+            await using var stream = await EventStream.OpenAsync(ourApi, Stream);
+            return (await stream.NextAsync(Wait))!.Id!;
+        }
+        var (sinceBefore, idBefore) = (await SinceAsync(), await StreamIdAsync());
+
+        var theirApi = await App.ApiClientAsync(theirs.Owner.Email);
+        var theirMark = Changes.MarkOf(theirs.Workspace.Id);
+        for (var hour = 0; hour < 3; hour++)
+        {
+            await BookAsync(theirApi, theirClient.Id, Nine.AddHours(hour));
+            await Until(() => Changes.ChangedSince(theirs.Workspace.Id, theirMark)); // this instance has heard of it
+            theirMark = Changes.MarkOf(theirs.Workspace.Id);
+        }
+
+        Assert.Equal(sinceBefore, await SinceAsync());
+        Assert.Equal(idBefore, await StreamIdAsync());
+        Assert.False(Changes.ChangedSince(ours.Workspace.Id, idBefore));
+        await using (var reopened = await EventStream.OpenAsync(ourApi, Stream, lastEventId: idBefore))
+            Assert.Null(await reopened.NextEventAsync(Quiet));
+
+        // Our own change does move them.
+        await BookAsync(ourApi, ourClient.Id, Nine);
+        await Until(() => Changes.ChangedSince(ours.Workspace.Id, idBefore));
+        Assert.NotEqual(idBefore, await StreamIdAsync());
+        Assert.NotEqual(sinceBefore, await SinceAsync());
     }
 
     [Fact]

@@ -71,10 +71,13 @@ public sealed class SessionNotePurgeJobTests(PazPazApp app) : AppTest(app)
         using var scope = App.Services.CreateScope();
         App.Services.ScheduleNotificationJobs();
 
-        using var connection = Hangfire.JobStorage.Current.GetConnection();
+        // The app's own storage, not Hangfire's process-wide JobStorage.Current: another test's app (pointed at a database
+        // that is down) may have set that last.
+        using var connection = App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         var recurring = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection);
 
         Assert.Contains(recurring, j => j.Id == SessionNotePurgeJob.RecurringId && j.Cron == "30 3 * * *");
         Assert.Contains(recurring, j => j.Id == NotificationJob.PurgeId);
+        Assert.Contains(recurring, j => j.Id == PazPaz.Files.AttachmentPurgeJob.RecurringId && j.Cron == "15 3 * * *");
     }
 }

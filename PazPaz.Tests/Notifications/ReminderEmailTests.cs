@@ -109,7 +109,7 @@ public sealed class ReminderEmailTests(SmtpApp app) : SmtpTest(app)
         await App.WithDbAsync(async db =>
         {
             var user = db.Users.IgnoreWall().Single(u => u.Id == assistant.Id);
-            user.Deactivate(await db.CalendarFeeds.IgnoreWall().LiveOf(user).ToListAsync(), App.Clock.GetUtcNow());
+            user.Deactivate(await db.CalendarFeeds.IgnoreWall().LiveOf(user).ToListAsync(), [], App.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         });
         var other = await App.PracticeAsync(name: "Harbour Physio", email: "amir@example.com");

@@ -46,4 +46,18 @@ public sealed class ComposeFileTests
         Assert.Contains("PAZPAZ_ENCRYPTION_KEY_1", environment["Encryption__Keys__1"]);
         Assert.Contains("minio", environment["Storage__S3__ServiceUrl"]);
     }
+
+    [Fact]
+    public void The_app_runs_as_its_own_role_and_the_owner_applies_the_migrations()
+    {
+        var services = Services();
+        var environment = Environment((YamlMappingNode)services["app"]);
+
+        Assert.Contains("Username=pazpaz_app", environment["ConnectionStrings__Default"]);
+        Assert.Contains("Username=pazpaz;", environment["ConnectionStrings__Migrations"]);
+        var init = (YamlMappingNode)services["db-init"];
+        Assert.Contains("CREATE ROLE pazpaz_app", ((YamlSequenceNode)init["command"]).Children.Single().ToString());
+        var dependsOn = (YamlMappingNode)((YamlMappingNode)services["app"])["depends_on"];
+        Assert.Equal("service_completed_successfully", ((YamlMappingNode)dependsOn["db-init"])["condition"].ToString());
+    }
 }

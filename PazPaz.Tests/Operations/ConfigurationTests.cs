@@ -32,6 +32,29 @@ public sealed class ConfigurationTests
         Assert.Contains(problems, p => p.Contains("Encryption__Keys__1"));
     }
 
+    [Fact]
+    public void An_owner_role_for_migrations_beside_the_apps_role_has_no_problems()
+    {
+        var settings = Valid();
+        settings["ConnectionStrings:Default"] = "Host=db;Database=pazpaz;Username=pazpaz_app;Password=a";
+        settings["ConnectionStrings:Migrations"] = "Host=db;Database=pazpaz;Username=pazpaz;Password=b";
+        Assert.Empty(ProblemsWith(settings));
+    }
+
+    [Theory]
+    [InlineData("", "Host=db;Database=pazpaz;Username=pazpaz_app", "ConnectionStrings__Migrations is empty")]
+    [InlineData("Host=db;Nonsense=1", "Host=db;Database=pazpaz;Username=pazpaz_app", "ConnectionStrings__Migrations")]
+    [InlineData("Host=db;Database=other;Username=pazpaz", "Host=db;Database=pazpaz;Username=pazpaz_app", "same Database")]
+    [InlineData("Host=db;Database=pazpaz;Username=pazpaz", "Host=db;Database=pazpaz", "needs Username=")]
+    [InlineData("Host=db;Database=pazpaz;Username=pazpaz", "Host=db;Bogus=2", "ConnectionStrings__Default is not a valid")]
+    public void A_bad_pair_of_connection_strings_is_named(string migrations, string app, string expected)
+    {
+        var settings = Valid();
+        settings["ConnectionStrings:Default"] = app;
+        settings["ConnectionStrings:Migrations"] = migrations;
+        Assert.Contains(ProblemsWith(settings), p => p.Contains(expected));
+    }
+
     [Theory]
     [InlineData("PazPaz:PublicBaseUrl", "pazpaz.example.com", "PazPaz__PublicBaseUrl")]
     [InlineData("Smtp:Port", "70000", "Smtp__Port")]

@@ -26,7 +26,10 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     private Respawner? respawner;
     private int resets;
 
+    /// <summary>The superuser's connection: the migrations, Respawn and tests that look behind the app's back.</summary>
     public string ConnectionString { get; private set; } = "";
+    /// <summary>What the app under test connects as: <see cref="TestDatabase.AppRole"/>, which may only read and write rows.</summary>
+    public string AppConnectionString { get; private set; } = "";
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "pazpaz-tests-mail-" + Guid.NewGuid().ToString("N"));
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
     /// <summary>The local-disk file storage of this app (encrypted objects), emptied with the database.</summary>
@@ -38,6 +41,7 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateFreshAsync(DatabaseName);
+        AppConnectionString = await TestDatabase.AppConnectionStringAsync(DatabaseName);
         _ = Services; // starts the host, which applies the migrations once
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
@@ -67,7 +71,8 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:Default", ConnectionString);
+        builder.UseSetting("ConnectionStrings:Default", AppConnectionString);
+        builder.UseSetting("ConnectionStrings:Migrations", ConnectionString);
         builder.UseSetting("Email:PickupDirectory", MailFolder);
         builder.UseSetting("Storage:Provider", "Disk");
         builder.UseSetting("Storage:Disk:Root", FilesFolder);
@@ -79,7 +84,11 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("PazPaz:FeedRequestsPerIp", "100000");
         // Tests drive the jobs themselves (resolved from DI, with the fake clock); no job server runs in the background.
         builder.UseSetting("Jobs:RunInWebApp", "false");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, TestPeer>();
+        });
     }
 
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(BaseUrl) });
@@ -110,6 +119,27 @@ public class PazPazApp : WebApplicationFactory<Program>, IAsyncLifetime
         if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true);
         if (Directory.Exists(FilesFolder)) Directory.Delete(FilesFolder, recursive: true);
     }
+}
+
+/// <summary>
+/// The in-memory test server has no TCP peer; this gives each request one, as Kestrel would: 127.0.0.1, or the address in
+/// <see cref="Header"/> (a test playing a browser elsewhere, or the reverse proxy). It runs before the app's own pipeline.
+/// </summary>
+public sealed class TestPeer : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public const string Header = "X-Test-Peer";
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        Microsoft.AspNetCore.Builder.UseExtensions.Use(app, async (http, following) =>
+        {
+            http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(
+                http.Request.Headers.TryGetValue(Header, out var peer) ? peer.ToString() : "127.0.0.1");
+            http.Request.Headers.Remove(Header);
+            await following();
+        });
+        next(app);
+    };
 }
 
 /// <summary>Base for tests that use the shared app: the database starts empty for every test.</summary>

@@ -6,10 +6,15 @@ namespace PazPaz.Tests.Support;
 
 /// <summary>
 /// A real PostgreSQL for the tests: a Testcontainers server when Docker runs here, otherwise the server
-/// ./test.sh started (PAZPAZ_TEST_PG, no database part).
+/// ./test.sh started (PAZPAZ_TEST_PG, no database part). The server's superuser creates the databases, applies the
+/// migrations (as ConnectionStrings:Migrations) and resets them; the app under test connects as <see cref="AppRole"/>,
+/// as in production.
 /// </summary>
 public static class TestDatabase
 {
+    public const string AppRole = "pazpaz_app";
+    private const string AppRolePassword = "pazpaz_app"; // a test server only
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? serverConnectionString;
     private static PostgreSqlContainer? container;
@@ -26,6 +31,25 @@ public static class TestDatabase
             await create.ExecuteNonQueryAsync();
         }
         return $"{server};Database={name}";
+    }
+
+    /// <summary>The app's login role on database <paramref name="name"/>: created once per server, granted by the migrations.</summary>
+    public static async Task<string> AppConnectionStringAsync(string name)
+    {
+        var server = await ServerAsync();
+        await using (var connection = new NpgsqlConnection(server + ";Database=postgres"))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"""
+                DO $$ BEGIN
+                  CREATE ROLE {AppRole} LOGIN PASSWORD '{AppRolePassword}';
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- there already, or another test run made it just now
+                END $$
+                """, connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, Username = AppRole, Password = AppRolePassword };
+        return builder.ConnectionString;
     }
 
     private static async Task<string> ServerAsync()

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using PazPaz.LiveUpdates;
+using PazPaz.Security;
 
 namespace PazPaz.Api;
 
@@ -10,6 +10,7 @@ public static class ApiSetup
     public static IServiceCollection AddPazPazApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddSingleton<ApiRateLimit>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -23,17 +24,20 @@ public static class ApiSetup
     public static int StatusFor(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
+        _ when Operations.DatabaseUnavailable.Is(exception) => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
     public static void MapPazPazApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites);
+        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(RequireAntiforgeryForBrowserWrites)
+            .AddEndpointFilter(JsonEdge.ReadBody);
         api.MapWorkspaceApi();
         api.MapClientsApi();
         api.MapServicesApi();
         api.MapLocationsApi();
         api.MapAppointmentsApi();
+        api.MapAppointmentSeriesApi();
         api.MapSessionNotesApi();
         api.MapAttachmentsApi();
         api.MapNotificationSettingsApi();
@@ -48,9 +52,7 @@ public static class ApiSetup
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) &&
             http.User.Identity?.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme)
         {
-            var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
-            // The header only: without it, antiforgery would look for the token in a form body, reading a whole upload first.
-            if (!http.Request.Headers.ContainsKey("RequestVerificationToken") || !await antiforgery.IsRequestValidAsync(http))
+            if (!await HeaderAntiforgery.IsValidAsync(http))
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid antiforgery token.");
         }
         return await next(context);

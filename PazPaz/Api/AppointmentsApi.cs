@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PazPaz.Audit;
@@ -17,7 +18,10 @@ public static class AppointmentsApi
     public sealed record AppointmentResponse(Guid Id, Guid WorkspaceId, Guid ClientId, Guid? ServiceId, Guid? LocationId,
         DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string LocationType, string? LocationDetails, string Status,
         string? Notes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EditedAt, int EditCount, int Sequence,
-        ClientSummary? Client);
+        ClientSummary? Client, Guid? SeriesId, DateOnly? SeriesDate, bool ChangedOnItsOwn);
+
+    /// <summary>What a scoped change of a series answers: the series the sessions now belong to, and the sessions it changed.</summary>
+    public sealed record SeriesChangeResponse(Guid SeriesId, List<AppointmentResponse> Sessions);
 
     public sealed record ConflictResponse(Guid Id, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, string ClientInitials,
         string Status, string LocationType);
@@ -25,32 +29,37 @@ public static class AppointmentsApi
     public sealed record ConflictCheckResponse(bool HasConflict, List<ConflictResponse> ConflictingAppointments);
 
 
+    private static readonly string[] Fields =
+        ["client_id", "scheduled_start", "scheduled_end", "service_id", "location_id", "location_type", "location_details", "notes"];
+
     public static void MapAppointmentsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/appointments").WithTags("Appointments");
 
         group.MapGet("/", ListAsync).WithName("ListAppointments")
-            .WithSummary("Appointments, newest start first; filter by start_date, end_date, client_id, status, updated_since.");
+            .WithSummary("Appointments, newest start first; filter by start_date, end_date, client_id, status, updated_since. The page is recorded as one read in the audit trail, naming its appointments.");
         group.MapGet("/conflicts", CheckConflictsAsync).WithName("CheckAppointmentConflicts")
             .WithSummary("Scheduled or completed appointments overlapping a time range (client initials only).");
         group.MapGet("/export.ics", ExportAsync).WithName("ExportAppointments")
             .WithSummary("A one-off iCalendar (RFC 5545) file of the appointments between start_date and end_date (both required, at most 2 years apart), in the feed's format; privacy_preset (default session) and show_private_locations as a feed's settings. Audited as an export.")
             .Produces(StatusCodes.Status200OK, contentType: "text/calendar");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetAppointment");
-        group.MapPost("/", CreateAsync).WithName("CreateAppointment")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetAppointment")
+            .WithSummary("One appointment with its client's name and notes; the read is recorded in the audit trail.");
+        group.MapPost("/", CreateAsync).WithName("CreateAppointment").AcceptsJson(Fields)
             .WithSummary("Books an appointment; 409 with conflicting_appointments unless allow_conflict=true.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateAppointment")
-            .WithSummary("Partial update: only the fields sent change; status changes follow the transition rules.");
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateAppointment").AcceptsJson([.. Fields, "status"])
+            .WithSummary("Partial update: only the fields sent change; status changes follow the transition rules. For a session of a series, scope=this (default) changes it on its own (later series edits leave it as it is); scope=following or all changes the scheduled sessions still to come of the series (a new time moves each to the new local time and weekday), and status=cancelled with that scope cancels them; 409 with clashes unless allow_conflict=true.");
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteAppointment")
+            .AcceptsJson(["session_note_action", "reason"], optional: true)
             .WithSummary("Deletes; optional body {session_note_action: keep|delete, reason}.");
     }
 
     public static AppointmentResponse ToResponse(Appointment a, Client? client) => new(a.Id, a.WorkspaceId, a.ClientId, a.ServiceId,
         a.LocationId, a.ScheduledStart, a.ScheduledEnd, ApiNames.Of(a.LocationType), a.LocationDetails, ApiNames.Of(a.Status), a.Notes,
         a.CreatedAt, a.UpdatedAt, a.EditedAt, a.EditCount, a.Sequence,
-        client is null ? null : new ClientSummary(client.Id, client.FirstName, client.LastName, client.FullName));
+        client is null ? null : new ClientSummary(client.Id, client.FirstName, client.LastName, client.FullName), a.SeriesId, a.SeriesDate, a.ChangedOnItsOwn);
 
-    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
         var query = new QueryInput(request.Query);
         var start = query.Instant("start_date");
@@ -76,6 +85,8 @@ public static class AppointmentsApi
         var total = await appointments.CountAsync(cancellationToken);
         var items = await appointments.Include(a => a.Client).OrderByDescending(a => a.ScheduledStart).ThenBy(a => a.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        // Each carries its client's name and the appointment's notes: one read event naming the appointments on this page.
+        await reads.RecordAsync(nameof(Appointment), items.Select(a => a.Id).ToList(), "api_list", cancellationToken);
         return Results.Ok(new PagedList<AppointmentResponse>(items.Select(a => ToResponse(a, a.Client)).ToList(), total, page, pageSize,
             (total + pageSize - 1) / pageSize));
     }
@@ -110,8 +121,12 @@ public static class AppointmentsApi
             show_private_locations = showPrivate, appointments = events.Count,
         }, cancellationToken);
 
+        // Named by the practice's own days (the end is exclusive: a week ends on its Sunday, not the next Monday in UTC).
+        var zone = TimeZones.Find(workspace.TimeZone);
+        var firstDay = TimeZoneInfo.ConvertTime(start.Value, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var lastDay = TimeZoneInfo.ConvertTime(end.Value.AddTicks(-1), zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         request.HttpContext.Response.Headers.ContentDisposition =
-            $"attachment; filename=\"pazpaz-{start.Value:yyyy-MM-dd}-{end.Value:yyyy-MM-dd}.ics\"";
+            $"attachment; filename=\"pazpaz-{firstDay}{(lastDay == firstDay ? "" : "-" + lastDay)}.ics\"";
         request.HttpContext.Response.Headers.CacheControl = "private, no-store";
         return Results.Text(FeedWriter.Write(feedOptions, events), FeedEndpoint.ContentType, System.Text.Encoding.UTF8);
     }
@@ -128,10 +143,12 @@ public static class AppointmentsApi
         return Results.Ok(new ConflictCheckResponse(found.Count > 0, found.Select(ToResponse).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
         var appointment = await db.Appointments.AsNoTracking().Include(a => a.Client).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        return appointment is null ? ApiResults.NotFound("Appointment") : Results.Ok(ToResponse(appointment, appointment.Client));
+        if (appointment is null) return ApiResults.NotFound("Appointment");
+        await reads.RecordAsync(nameof(Appointment), [appointment.Id], "api", cancellationToken);
+        return Results.Ok(ToResponse(appointment, appointment.Client));
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
@@ -139,8 +156,7 @@ public static class AppointmentsApi
         var query = new QueryInput(request.Query);
         var allowConflict = query.Bool("allow_conflict");
         if (!query.IsValid) return query.Problem();
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
 
         var clientId = input.Guid("client_id", required: true, nullable: false);
         var start = input.Instant("scheduled_start", required: true);
@@ -162,9 +178,9 @@ public static class AppointmentsApi
     {
         var query = new QueryInput(request.Query);
         var allowConflict = query.Bool("allow_conflict");
+        var scope = query.Enum<SeriesScope>("scope") ?? SeriesScope.This;
         if (!query.IsValid) return query.Problem();
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
 
         var edit = new AppointmentEdit
         {
@@ -180,18 +196,30 @@ public static class AppointmentsApi
         var status = input.Enum<AppointmentStatus>("status");
         if (input.Has("status") && input.Has("scheduled_start") | input.Has("scheduled_end") | input.Has("client_id"))
             input.AddError("status", "Change the status on its own, without other fields in the same request.");
+        if (scope != SeriesScope.This && status is not (null or AppointmentStatus.Cancelled))
+            input.AddError("scope", "Only a cancellation reaches more than one session; change other statuses one session at a time.");
         if (!input.IsValid) return input.Problem();
 
-        var result = status is { } newStatus
-            ? await booking.ChangeStatusAsync(id, newStatus, allowConflict, cancellationToken)
-            : await booking.EditAsync(id, edit, allowConflict, cancellationToken);
-        return await RespondAsync(result, db, created: false, cancellationToken);
+        var result = (status, scope) switch
+        {
+            (AppointmentStatus.Cancelled, not SeriesScope.This) => await booking.CancelSeriesAsync(id, scope, cancellationToken),
+            ({ } newStatus, _) => await booking.ChangeStatusAsync(id, newStatus, allowConflict, cancellationToken),
+            (null, SeriesScope.This) => await booking.EditAsync(id, edit, allowConflict, cancellationToken),
+            (null, _) => await booking.EditSeriesAsync(id, edit, scope, allowConflict, cancellationToken),
+        };
+        return result switch
+        {
+            BookingResult.SeriesSaved saved => Results.Ok(await SeriesChangeAsync(saved, db, cancellationToken)),
+            BookingResult.SeriesConflicted conflicted => Results.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Some sessions would overlap other appointments.", detail: "Send allow_conflict=true to change them anyway.",
+                extensions: new Dictionary<string, object?> { ["clashes"] = AppointmentSeriesApi.Clashes(conflicted.Clashes) }),
+            _ => await RespondAsync(result, db, created: false, cancellationToken),
+        };
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request, optional: true);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var action = input.String("session_note_action", nullable: false, maxLength: 10);
         var reason = input.String("reason", maxLength: 500);
         if (action is not (null or "keep" or "delete")) input.AddError("session_note_action", "Must be one of: keep, delete.");
@@ -200,6 +228,22 @@ public static class AppointmentsApi
         var result = await booking.DeleteAsync(id, action == "delete" ? SessionNoteAction.Delete : SessionNoteAction.Keep, reason, cancellationToken);
         return result is BookingResult.Saved ? Results.NoContent() : await RespondAsync(result, db, created: false, cancellationToken);
     }
+
+    private static async Task<SeriesChangeResponse> SeriesChangeAsync(BookingResult.SeriesSaved saved, PazPazDb db, CancellationToken cancellationToken)
+    {
+        var clientIds = saved.Sessions.Select(a => a.ClientId).Distinct().ToList();
+        var clients = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        return new SeriesChangeResponse(saved.Series.Id, saved.Sessions.OrderBy(a => a.SeriesDate)
+            .Select(a => ToResponse(a, clients.GetValueOrDefault(a.ClientId))).ToList());
+    }
+
+    /// <summary>The answer to a booking that saved nothing: not found or refused (a rule, naming the field).</summary>
+    public static IResult Respond(BookingResult result) => result switch
+    {
+        BookingResult.NotFound notFound => ApiResults.NotFound(notFound.What),
+        BookingResult.Refused refused => ApiResults.Validation(new Dictionary<string, string[]> { [refused.Field] = [refused.Message] }),
+        _ => throw new InvalidOperationException($"Unexpected booking result {result.GetType().Name}."),
+    };
 
     private static async Task<IResult> RespondAsync(BookingResult result, PazPazDb db, bool created, CancellationToken cancellationToken)
     {
@@ -222,6 +266,6 @@ public static class AppointmentsApi
         }
     }
 
-    private static ConflictResponse ToResponse(ConflictingAppointment c) =>
+    public static ConflictResponse ToResponse(ConflictingAppointment c) =>
         new(c.Id, c.ScheduledStart, c.ScheduledEnd, c.ClientInitials, ApiNames.Of(c.Status), ApiNames.Of(c.LocationType));
 }

@@ -1,4 +1,6 @@
 using PazPaz.Files;
+using PazPaz.Auth;
+using PazPaz.Domain;
 
 namespace PazPaz.Api;
 
@@ -13,7 +15,7 @@ public static class AttachmentsApi
     {
         Map(api.MapGroup("/clients/{parentId:guid}/attachments").WithTags("Attachments"), "Client", FileOwner.Client,
             "the client's own files (not those on its session notes)");
-        Map(api.MapGroup("/session-notes/{parentId:guid}/attachments").WithTags("Attachments"), "SessionNote", FileOwner.Note,
+        Map(api.MapGroup("/session-notes/{parentId:guid}/attachments").WithTags("Attachments").Requires(Area.ClinicalRecord), "SessionNote", FileOwner.Note,
             "the note's files (owners only: 403 for assistants)");
     }
 
@@ -41,7 +43,7 @@ public static class AttachmentsApi
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
         group.MapPatch("/{id:guid}", (Guid parentId, Guid id, HttpRequest request, Attachments files, CancellationToken ct) =>
                 RenameAsync(owner(parentId), id, request, files, ct))
-            .WithName($"Rename{name}Attachment")
+            .WithName($"Rename{name}Attachment").AcceptsJson(["name"])
             .WithSummary("Renames: body {name} (at most 120 characters; cleaned of path parts, control and direction characters; the extension follows the file's kind).")
             .Produces<AttachmentResponse>();
         group.MapDelete("/{id:guid}", async (Guid parentId, Guid id, Attachments files, HttpContext http, CancellationToken ct) =>
@@ -91,8 +93,7 @@ public static class AttachmentsApi
 
     private static async Task<IResult> RenameAsync(FileOwner owner, Guid id, HttpRequest request, Attachments files, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var name = input.String("name", required: true, nullable: false, maxLength: 1000);
         if (!input.IsValid) return input.Problem();
         return Respond(request.HttpContext, await files.RenameAsync(id, owner, name, cancellationToken));

@@ -21,6 +21,9 @@ public static class CalendarFeedsApi
         int WindowDaysBack, int WindowDaysAhead, DateTimeOffset? LastFetchedAt, string? LastFetchedBy, string? LastFetchedUserAgent,
         DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Url, string WebcalUrl);
 
+    private static readonly string[] Fields =
+        ["name", "privacy_preset", "keep_cancelled_until_start", "show_private_locations", "window_days_back", "window_days_ahead"];
+
     public static void MapCalendarFeedsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/calendar-feeds").WithTags("Calendar feeds");
@@ -28,9 +31,9 @@ public static class CalendarFeedsApi
         group.MapGet("/", ListAsync).WithName("ListCalendarFeeds")
             .WithSummary("Your own active ICS feeds (never their URLs). Answers {items: [...]}.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetCalendarFeed").WithSummary("One of your feeds.");
-        group.MapPost("/", CreateAsync).WithName("CreateCalendarFeed")
+        group.MapPost("/", CreateAsync).WithName("CreateCalendarFeed").AcceptsJson(Fields, optional: true)
             .WithSummary("Creates a feed: name (default \"PazPaz – <your name>\"), privacy_preset (session | service_name | client_initials | client_first_name | client_full_name), keep_cancelled_until_start, show_private_locations, window_days_back (0–3660), window_days_ahead (1–3660). 201 with url and webcal_url, shown this once.");
-        group.MapMethods("/{id:guid}", ["PUT", "PATCH"], UpdateAsync).WithName("UpdateCalendarFeed")
+        group.MapMethods("/{id:guid}", ["PUT", "PATCH"], UpdateAsync).WithName("UpdateCalendarFeed").AcceptsJson(Fields)
             .WithSummary("Partial update of the settings: only the fields sent change. A new privacy_preset or show_private_locations raises every event's SEQUENCE.");
         group.MapPost("/{id:guid}/rotate", RotateAsync).WithName("RotateCalendarFeed")
             .WithSummary("Replaces the URL: the old one answers 404 at once. Answers the feed with the new url and webcal_url, shown this once.");
@@ -50,13 +53,6 @@ public static class CalendarFeedsApi
             r.LastFetchedAt, r.LastFetchedBy, r.LastFetchedUserAgent, r.CreatedAt, r.UpdatedAt, url, webcal);
     }
 
-    /// <summary>The caller's own live feeds: the wall keeps other workspaces out, the user id other people's feeds.</summary>
-    public static IQueryable<CalendarFeed> OwnFeeds(this PazPazDb db, CurrentUser current)
-    {
-        var userId = current.RequireUserId();
-        return db.CalendarFeeds.Where(f => f.UserId == userId && f.RevokedAt == null);
-    }
-
     private static async Task<IResult> ListAsync(PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
     {
         var feeds = await db.OwnFeeds(current).AsNoTracking().OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).ToListAsync(cancellationToken);
@@ -71,8 +67,7 @@ public static class CalendarFeedsApi
     private static async Task<IResult> CreateAsync(HttpRequest request, PazPazDb db, CurrentUser current, IOptions<PazPazOptions> options,
         CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request, optional: true);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var userId = current.RequireUserId();
         var therapist = await db.Users.Where(u => u.Id == userId).Select(u => u.FullName).SingleAsync(cancellationToken);
         var settings = Read(input, new FeedSettings(CalendarFeed.DefaultName(therapist)));
@@ -88,8 +83,7 @@ public static class CalendarFeedsApi
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
     {
         if (await db.OwnFeeds(current).FirstOrDefaultAsync(f => f.Id == id, cancellationToken) is not { } feed) return ApiResults.NotFound("Calendar feed");
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var settings = Read(input, feed.Settings());
         if (!input.IsValid) return input.Problem();
 

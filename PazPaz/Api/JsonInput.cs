@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PazPaz.Data.Configurations;
+using PazPaz.Domain;
 
 namespace PazPaz.Api;
 
@@ -12,23 +13,43 @@ namespace PazPaz.Api;
 public sealed class JsonInput
 {
     private readonly JsonObject body;
+    private readonly JsonBody shape;
     public Dictionary<string, string[]> Errors { get; } = [];
 
-    private JsonInput(JsonObject body) => this.body = body;
+    private JsonInput(JsonObject body, JsonBody shape)
+    {
+        this.body = body;
+        this.shape = shape;
+    }
 
-    public static JsonInput Empty() => new(new JsonObject());
+    /// <summary>
+    /// The body <see cref="JsonEdge"/> read and checked before the handler ran. An endpoint that reads a body must say so
+    /// with <see cref="JsonEdge.AcceptsJson"/>, or this throws: a forgotten declaration fails the endpoint's first test.
+    /// </summary>
+    public static JsonInput Of(HttpRequest request) =>
+        request.HttpContext.Items[typeof(JsonInput)] as JsonInput ??
+        throw new InvalidOperationException($"{request.Method} {request.Path} reads a JSON body but does not declare it with AcceptsJson.");
 
-    /// <summary>Reads the body; a body that is not a JSON object is itself a 422.</summary>
-    public static async Task<(JsonInput? Input, IResult? Problem)> ReadAsync(HttpRequest request, bool optional = false)
+    /// <summary>
+    /// Reads the body; a body that is not a JSON object is itself a 422. So is any text PostgreSQL or .NET cannot hold
+    /// (NUL, an escaped lone surrogate such as "\ud800"), any key given twice, wherever they are in the body, and any
+    /// top-level field the endpoint does not know (a typo such as "scheduled_strat" would otherwise be ignored silently):
+    /// refused here, naming the field, so no endpoint meets them (they used to fail deep inside as 500s).
+    /// </summary>
+    internal static (JsonInput? Input, IResult? Problem) Parse(ReadOnlyMemory<byte> utf8, JsonBody shape)
     {
         try
         {
-            if (optional && request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any()) return (Empty(), null);
-            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            if (node is null && optional) return (Empty(), null);
-            return node is JsonObject obj
-                ? (new JsonInput(obj), null)
-                : (null, ApiResults.Unprocessable("The body must be a JSON object."));
+            if (utf8.Length == 0 && shape.Optional) return (new JsonInput(new JsonObject(), shape), null);
+            using var document = JsonDocument.Parse(utf8);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Null && shape.Optional) return (new JsonInput(new JsonObject(), shape), null);
+            if (root.ValueKind != JsonValueKind.Object) return (null, ApiResults.Unprocessable("The body must be a JSON object."));
+            var errors = new Dictionary<string, string[]>();
+            CheckText(root, "", errors);
+            if (errors.Count == 0) CheckKnown(root, shape, errors);
+            if (errors.Count > 0) return (null, ApiResults.Validation(errors));
+            return (new JsonInput(JsonObject.Create(root.Clone())!, shape), null);
         }
         catch (JsonException e)
         {
@@ -36,7 +57,66 @@ public sealed class JsonInput
         }
     }
 
-    public bool Has(string name) => body.ContainsKey(name);
+    private static void CheckKnown(JsonElement root, JsonBody shape, Dictionary<string, string[]> errors)
+    {
+        foreach (var property in root.EnumerateObject())
+            if (!shape.Fields.Contains(property.Name))
+                errors[property.Name] = [$"Unknown field. This endpoint takes: {string.Join(", ", shape.Fields.Order(StringComparer.Ordinal))}."];
+    }
+
+    /// <summary>Every key and string in <paramref name="element"/>: no duplicate keys, no NUL, no lone surrogates.</summary>
+    private static void CheckText(JsonElement element, string path, Dictionary<string, string[]> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var index = -1;
+                foreach (var property in element.EnumerateObject())
+                {
+                    index++;
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors[Join(path, $"#{index}")] = ["A field name must be valid Unicode text (it contains half of a surrogate pair)."];
+                        continue;
+                    }
+                    // A NUL in a key would end up in the error's own key: name it by its position instead.
+                    if (name.Contains('\0')) { errors[Join(path, $"#{index}")] = ["A field name cannot contain NUL (U+0000) characters."]; continue; }
+                    var field = Join(path, name);
+                    if (!seen.Add(name)) { errors[field] = ["Appears more than once in the body."]; continue; }
+                    CheckText(property.Value, field, errors);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) CheckText(item, $"{path}[{i++}]", errors);
+                break;
+            case JsonValueKind.String:
+                string? value;
+                try
+                {
+                    value = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // An escaped lone surrogate ("\ud800") is valid JSON but not text: .NET refuses to read it as a string.
+                    errors[path] = ["Must be valid Unicode text (it contains half of a surrogate pair)."];
+                    break;
+                }
+                // PostgreSQL text cannot hold U+0000.
+                if (value!.Contains('\0')) errors[path] = ["Cannot contain NUL (U+0000) characters."];
+                break;
+        }
+    }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    public bool Has(string name) => body.ContainsKey(Declared(name));
     public bool IsValid => Errors.Count == 0;
     public IResult Problem() => ApiResults.Validation(Errors);
 
@@ -47,20 +127,9 @@ public sealed class JsonInput
     {
         if (!Present(name, required, nullable, out var node) || node is null) return null;
         if (node.GetValueKind() != JsonValueKind.String) { AddError(name, "Must be a string."); return null; }
-        string value;
-        try
-        {
-            value = node.GetValue<string>();
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped lone surrogate ("\ud800") is valid JSON but not text: System.Text.Json refuses to read it as a string.
-            AddError(name, "Must be valid Unicode text (it contains half of a surrogate pair).");
-            return null;
-        }
+        // NUL and lone surrogates never get this far: Parse refused the whole body (CheckText).
+        var value = node.GetValue<string>();
         if (value.Length > maxLength) { AddError(name, $"At most {maxLength} characters."); return null; }
-        // PostgreSQL text cannot hold U+0000: refused here rather than failing in the database.
-        if (value.Contains('\0')) { AddError(name, "Cannot contain NUL (U+0000) characters."); return null; }
         if (!nullable && string.IsNullOrWhiteSpace(value)) { AddError(name, "Cannot be empty."); return null; }
         return value;
     }
@@ -155,9 +224,14 @@ public sealed class JsonInput
         return null;
     }
 
+    /// <summary>A handler reading a field its endpoint did not declare would refuse that very field as unknown: fail loudly instead.</summary>
+    private string Declared(string name) => shape.Fields.Contains(name)
+        ? name
+        : throw new InvalidOperationException($"The field '{name}' is read but not declared in the endpoint's AcceptsJson.");
+
     private bool Present(string name, bool required, bool nullable, out JsonNode? node)
     {
-        if (!body.TryGetPropertyValue(name, out node))
+        if (!body.TryGetPropertyValue(Declared(name), out node))
         {
             if (required) AddError(name, "Is required.");
             return false;
@@ -172,22 +246,6 @@ public sealed class JsonInput
 
     private static bool HasOffset(string text) =>
         text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{2}:?\d{2}$");
-}
-
-/// <summary>Enum values as the API spells them: snake_case.</summary>
-public static class ApiNames
-{
-    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => ModelConventions.SnakeCase(value.ToString());
-
-    public static IEnumerable<string> All<TEnum>() where TEnum : struct, Enum => System.Enum.GetValues<TEnum>().Select(Of);
-
-    public static bool TryParse<TEnum>(string text, out TEnum value) where TEnum : struct, Enum
-    {
-        foreach (var candidate in System.Enum.GetValues<TEnum>())
-            if (Of(candidate) == text) { value = candidate; return true; }
-        value = default;
-        return false;
-    }
 }
 
 /// <summary>RFC 7807 answers used across the API.</summary>

@@ -14,6 +14,8 @@ public static class LocationsApi
     /// <summary>DELETE's answer when appointments still use the location, so it was archived rather than deleted.</summary>
     public sealed record LocationArchived(bool Archived, string Detail, LocationResponse Location);
 
+    private static readonly string[] Fields = ["name", "location_type", "address", "details", "is_active"];
+
     public static void MapLocationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/locations").WithTags("Locations");
@@ -21,13 +23,13 @@ public static class LocationsApi
         group.MapGet("/", ListAsync).WithName("ListLocations")
             .WithSummary("Locations sorted by name; archived ones only with include_inactive=true. Answers {items: [...]}.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetLocation").WithSummary("One location.");
-        group.MapPost("/", CreateAsync).WithName("CreateLocation")
+        group.MapPost("/", CreateAsync).WithName("CreateLocation").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Adds a location: name (unique in the workspace, ignoring case) and location_type (clinic | home | online) required; address required for clinic and home. 201; 409 when the name is taken.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateLocation")
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateLocation").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Partial update: only the fields sent change. is_active archives or restores. 409 when the new name is taken.");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLocation")
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLocation").Requires(Area.PracticeSettings)
             .WithSummary("Deletes a location no appointment uses (204). One that appointments use (deleted ones included) is archived instead: 200 with {archived: true, detail, location}.");
-        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreLocation")
+        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreLocation").Requires(Area.PracticeSettings)
             .WithSummary("Offers an archived location again. Answers the location.");
     }
 
@@ -50,8 +52,7 @@ public static class LocationsApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var name = input.String("name", required: true, nullable: false);
         var type = input.Enum<LocationType>("location_type", required: true);
         var address = input.String("address");
@@ -70,8 +71,7 @@ public static class LocationsApi
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PazPazDb db, CancellationToken cancellationToken)
     {
         if (await db.Locations.FirstOrDefaultAsync(l => l.Id == id, cancellationToken) is not { } location) return ApiResults.NotFound("Location");
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var name = input.Has("name") ? input.String("name", nullable: false) : location.Name;
         var type = input.Has("location_type") ? input.Enum<LocationType>("location_type") : location.LocationType;
         var address = input.Has("address") ? input.String("address") : location.Address;

@@ -12,13 +12,20 @@ public static class NotificationSettingsApi
         bool TomorrowDigestEnabled, string TomorrowDigestTime, int[] TomorrowDigestDays, bool ReminderEnabled, int ReminderMinutes,
         bool NotesReminderEnabled, string NotesReminderTime, JsonElement ExtendedSettings, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+    private static readonly string[] Fields =
+    [
+        "email_enabled", "notify_appointment_booked", "notify_appointment_cancelled", "notify_appointment_rescheduled",
+        "notify_appointment_confirmed", "digest_enabled", "digest_time", "digest_days", "tomorrow_digest_enabled", "tomorrow_digest_time",
+        "tomorrow_digest_days", "reminder_enabled", "reminder_minutes", "notes_reminder_enabled", "notes_reminder_time", "extended_settings",
+    ];
+
     public static void MapNotificationSettingsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/users/me/notification-settings").WithTags("Notification settings");
 
         group.MapGet("/", GetAsync).WithName("GetNotificationSettings")
             .WithSummary("The caller's own e-mail notification settings, created with the defaults on first use. Times are HH:MM in the workspace's time zone; days 0 (Sunday) to 6 (Saturday).");
-        group.MapPut("/", UpdateAsync).WithName("UpdateNotificationSettings")
+        group.MapPut("/", UpdateAsync).WithName("UpdateNotificationSettings").AcceptsJson(Fields)
             .WithSummary("Partial update of the caller's own settings: only the fields sent change. Times zero-padded 24-hour HH:MM; reminder_minutes 15, 30, 60, 120 or 1440; days a non-empty list of 0–6 (stored sorted, without duplicates); extended_settings a JSON object that replaces the stored one. 422 names each invalid field, and then nothing changes.");
     }
 
@@ -36,8 +43,7 @@ public static class NotificationSettingsApi
 
     private static async Task<IResult> UpdateAsync(HttpRequest request, PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var change = new NotificationSettingsChange
         {
             EmailEnabled = input.Bool("email_enabled"),

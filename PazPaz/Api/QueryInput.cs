@@ -1,4 +1,5 @@
 using System.Globalization;
+using PazPaz.Domain;
 
 namespace PazPaz.Api;
 

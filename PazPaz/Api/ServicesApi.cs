@@ -17,6 +17,8 @@ public static class ServicesApi
     /// <summary>DELETE's answer when appointments still use the service, so it was archived rather than deleted.</summary>
     public sealed record ServiceArchived(bool Archived, string Detail, ServiceResponse Service);
 
+    private static readonly string[] Fields = ["name", "default_duration_minutes", "description", "is_active"];
+
     public static void MapServicesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/services").WithTags("Services");
@@ -24,13 +26,13 @@ public static class ServicesApi
         group.MapGet("/", ListAsync).WithName("ListServices")
             .WithSummary("Services sorted by name; archived ones only with include_inactive=true. Answers {items: [...]}.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetService").WithSummary("One service.");
-        group.MapPost("/", CreateAsync).WithName("CreateService")
+        group.MapPost("/", CreateAsync).WithName("CreateService").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Adds a service: name (unique in the workspace, ignoring case) and default_duration_minutes (1–1440) required. 201; 409 when the name is taken.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateService")
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateService").Requires(Area.PracticeSettings).AcceptsJson(Fields)
             .WithSummary("Partial update: only the fields sent change. is_active archives or restores. 409 when the new name is taken.");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteService")
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteService").Requires(Area.PracticeSettings)
             .WithSummary("Deletes a service no appointment uses (204). One that appointments use (deleted ones included) is archived instead: 200 with {archived: true, detail, service}.");
-        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreService")
+        group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreService").Requires(Area.PracticeSettings)
             .WithSummary("Offers an archived service again. Answers the service.");
     }
 
@@ -53,8 +55,7 @@ public static class ServicesApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var name = input.String("name", required: true, nullable: false);
         var duration = input.Int("default_duration_minutes", required: true);
         var description = input.String("description");
@@ -72,8 +73,7 @@ public static class ServicesApi
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PazPazDb db, CancellationToken cancellationToken)
     {
         if (await db.Services.FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is not { } service) return ApiResults.NotFound("Service");
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var name = input.Has("name") ? input.String("name", nullable: false) : service.Name;
         var duration = input.Has("default_duration_minutes") ? input.Int("default_duration_minutes") : service.DefaultDurationMinutes;
         var description = input.Has("description") ? input.String("description") : service.Description;

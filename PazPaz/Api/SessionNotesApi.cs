@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using PazPaz.Domain;
 using PazPaz.Notes;
+using PazPaz.Auth;
 
 namespace PazPaz.Api;
 
@@ -27,7 +28,7 @@ public static class SessionNotesApi
 
     public static void MapSessionNotesApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/session-notes").WithTags("Session notes");
+        var group = api.MapGroup("/session-notes").WithTags("Session notes").Requires(Area.ClinicalRecord);
 
         group.MapGet("/", ListAsync).WithName("ListSessionNotes")
             .WithSummary("Session notes, newest session first, without versions; filter by client_id, appointment_id, status (draft, finalized, amended), from and to (session dates, YYYY-MM-DD, inclusive), updated_since; q searches the text of one client's notes (client_id required); deleted=true lists deleted notes still restorable. Paged (page, page_size 1–100). The notes returned are recorded as read in one audit event. Owners only (403 for assistants).")
@@ -35,16 +36,16 @@ public static class SessionNotesApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetSessionNote")
             .WithSummary("One note with its versions, newest first, and its ETag; include_deleted=true also finds a deleted note. The read is audited.")
             .Produces<SessionNoteResponse>();
-        group.MapPost("/", CreateAsync).WithName("CreateSessionNote")
+        group.MapPost("/", CreateAsync).WithName("CreateSessionNote").AcceptsJson([.. ContentFields, "client_id", "appointment_id"])
             .WithSummary("A draft for appointment_id (dated the appointment's day, as long as it; one note per appointment: 200 with the existing note when the body has no text, 409 with session_note_id when it has) or standalone for client_id (dated today unless session_date). Optional subjective, objective, assessment, plan (≤ 5000 characters each), session_date (not in the future, practice time zone), duration_minutes (0–480). 201 with Location and ETag.")
             .Produces<SessionNoteResponse>(StatusCodes.Status201Created);
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateSessionNote")
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateSessionNote").AcceptsJson([.. ContentFields, "revision"])
             .WithSummary("Partial update of the text, session_date, duration_minutes: a draft is saved as a draft (autosave); a finalized note is amended (its new text becomes the next version). Concurrency: If-Match with the ETag (stale: 412) or revision in the body (stale: 409); both answer the stored note in current.")
             .Produces<SessionNoteResponse>();
-        group.MapPost("/{id:guid}/finalize", FinalizeAsync).WithName("FinalizeSessionNote")
+        group.MapPost("/{id:guid}/finalize", FinalizeAsync).WithName("FinalizeSessionNote").AcceptsJson(["revision"], optional: true)
             .WithSummary("Finalizes a draft (needs at least one non-empty field): stores version 1 and marks a scheduled appointment that has started completed. If-Match or revision as for updates.")
             .Produces<SessionNoteResponse>();
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteSessionNote")
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteSessionNote").AcceptsJson(["reason", "revision"], optional: true)
             .WithSummary("Deletes a draft or a finalized note never amended; body {reason} required. Restorable for 30 days (POST /{id}/restore), then purged. 204. If-Match or revision as for updates.");
         group.MapPost("/{id:guid}/restore", RestoreAsync).WithName("RestoreSessionNote")
             .WithSummary("Brings back a note deleted less than 30 days ago. Answers the note.")
@@ -100,8 +101,7 @@ public static class SessionNotesApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, SessionNotes notes, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var clientId = input.Guid("client_id", nullable: false);
         var appointmentId = input.Guid("appointment_id", nullable: false);
         var edit = ReadContent(input);
@@ -129,8 +129,7 @@ public static class SessionNotesApi
 
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, SessionNotes notes, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var edit = ReadContent(input);
         var (expected, conflictStatus) = ExpectedRevision(request, input);
         if (!input.IsValid) return input.Problem();
@@ -142,8 +141,7 @@ public static class SessionNotesApi
 
     private static async Task<IResult> FinalizeAsync(Guid id, HttpRequest request, SessionNotes notes, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request, optional: true);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var (expected, conflictStatus) = ExpectedRevision(request, input);
         if (!input.IsValid) return input.Problem();
         if (expected is null && IfMatchPresent(request)) return StalePrecondition();
@@ -152,8 +150,7 @@ public static class SessionNotesApi
 
     private static async Task<IResult> DeleteAsync(Guid id, HttpRequest request, SessionNotes notes, CancellationToken cancellationToken)
     {
-        var (input, problem) = await JsonInput.ReadAsync(request, optional: true);
-        if (input is null) return problem!;
+        var input = JsonInput.Of(request);
         var reason = input.String("reason", maxLength: SessionNote.ReasonMaxLength);
         var (expected, conflictStatus) = ExpectedRevision(request, input);
         if (!input.IsValid) return input.Problem();

@@ -16,7 +16,10 @@ namespace PazPaz.Audit;
 public sealed class AuditInterceptor : SaveChangesInterceptor
 {
     private static readonly HashSet<Type> NotAudited =
-        [typeof(AuditEvent), typeof(NotificationDelivery), typeof(SignInLink), typeof(DataProtectionKey)];
+        [typeof(AuditEvent), typeof(NotificationDelivery), typeof(SignInLink), typeof(DataProtectionKey),
+            // Two-step sign-in writes its own events (Auth/SecondFactor); a set of codes is not eight "creates".
+            typeof(TotpBackupCode),
+            typeof(UserSession), typeof(SignInCounter)]; // sessions are audited as sign-in and "session ended" (SessionEnding)
     private static readonly HashSet<string> Bookkeeping = ["CreatedAt", "UpdatedAt"];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -54,6 +57,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
             {
                 IWorkspaceOwned owned => owned.WorkspaceId,
                 Workspace workspace => workspace.Id,
+                Invitation invitation => invitation.WorkspaceId ?? db.Actor.WorkspaceId,
                 _ => db.Actor.WorkspaceId,
             };
             events.Add(AuditEvent.Record(action.Value, entry.Metadata.ClrType.Name, KeyOf(entry), workspaceId, db.Actor.UserId,

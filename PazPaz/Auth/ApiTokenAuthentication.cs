@@ -13,6 +13,7 @@ public sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeO
     UrlEncoder encoder, PazPazDb db, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
+    public const string TokenIdClaim = "pazpaz:api-token";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -25,16 +26,20 @@ public sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeO
         var apiToken = await db.ApiTokens.IgnoreQueryFilters([PazPazDb.WallFilter])
             .Include(t => t.User).ThenInclude(u => u!.Workspace)
             .FirstOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
-        if (apiToken is null || apiToken.IsRevoked || apiToken.User is not { IsActive: true } user || user.Workspace is not { IsActive: true })
+        var now = clock.GetUtcNow();
+        // Revoked and expired tokens answer exactly like unknown ones.
+        if (apiToken is null || !apiToken.Works(now) || apiToken.User is not { IsActive: true } user || user.Workspace is not { IsActive: true })
             return AuthenticateResult.Fail("Invalid token.");
 
-        var now = clock.GetUtcNow();
         // Cheap "last used" without a write per request: at most once a minute.
         if (apiToken.LastUsedAt is null || now - apiToken.LastUsedAt > TimeSpan.FromMinutes(1))
             await db.ApiTokens.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(t => t.Id == apiToken.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
 
+        Context.Items[RoleGate.RoleKey] = user.Role;
         var principal = SignInLinks.Principal(user, now, SchemeName);
+        // Which token asked: the API's rate limit counts per token.
+        ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new(TokenIdClaim, apiToken.Id.ToString()));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

@@ -13,29 +13,51 @@ using PazPaz.Security;
 
 namespace PazPaz.Auth;
 
-/// <summary>Passwordless sign-in: issue a one-time link, e-mail it, redeem it once.</summary>
-public sealed class SignInLinks(PazPazDb db, EmailSender email, AuditLog audit, TimeProvider clock, IOptions<PazPazOptions> options)
+/// <summary>
+/// Passwordless sign-in: a request records a link e-mail in the deliveries outbox (the link itself is made when the
+/// e-mail is written, so no usable token waits in the database), the link is redeemed once, and
+/// <see cref="SignInAsync"/> starts a server-held session.
+/// </summary>
+public sealed class SignInLinks(PazPazDb db, AuditLog audit, TimeProvider clock, IOptions<PazPazOptions> options, SignInMail mail)
 {
-    /// <summary>More links than this per address in <see cref="EmailWindow"/> are silently not sent.</summary>
-    public const int MaxLinksPerEmail = 5;
-    public static readonly TimeSpan EmailWindow = TimeSpan.FromMinutes(15);
-
-    /// <summary>Sends a link to every active account with this address. Says nothing about whether one exists.</summary>
-    public async Task RequestAsync(string emailAddress, string? ip, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records a sign-in e-mail for the address when it belongs to an active account and <paramref name="send"/> is
+    /// true, and wakes the sender. The same statement runs for every address, known or not, allowed or not, and the
+    /// e-mail goes out in the background: the request costs the same and cannot fail on the mail server.
+    /// </summary>
+    public async Task RequestAsync(string emailAddress, string? ip, bool send, CancellationToken cancellationToken = default)
     {
         var normalized = User.NormalizeEmail(emailAddress);
         var now = clock.GetUtcNow();
-        var users = await ActiveUsers().Where(u => u.Email == normalized).ToListAsync(cancellationToken);
-        if (users.Count == 0) return;
+        // One e-mail per address, however many practices it belongs to: the row names the oldest account and the
+        // e-mail carries a link for each (NotificationMessages). The key is unique per request; the IP rides along in it.
+        var key = $"sign-in:{Guid.CreateVersion7()}@{ip}";
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO notification_deliveries (id, workspace_id, user_id, kind, occasion_key, due_at, status, attempts, created_at, updated_at)
+            SELECT gen_random_uuid(), u.workspace_id, u.id, {NotificationKinds.SignInLink}, {key}, {now}, 'pending', 0, {now}, {now}
+            FROM users u JOIN workspaces w ON w.id = u.workspace_id AND w.status = 'active'
+            WHERE u.email = {normalized} AND u.is_active AND {send}
+            ORDER BY u.created_at, u.id
+            LIMIT 1
+            """, cancellationToken);
+        mail.Wake();
+    }
 
-        var recent = await db.SignInLinks.IgnoreQueryFilters().CountAsync(l => l.User!.Email == normalized && l.CreatedAt > now - EmailWindow, cancellationToken);
-        if (recent >= MaxLinksPerEmail) return;
-
-        var links = new List<(Workspace Workspace, string Url)>();
-        foreach (var user in users)
-            links.Add((user.Workspace!, Issue(user, now, ip)));
+    /// <summary>
+    /// Writes the sign-in e-mail for an outbox row: a fresh link for every active account with the address, made now so
+    /// that it is valid for its full lifetime when it arrives. Called by the sender just before handing it to SMTP.
+    /// </summary>
+    public static async Task<EmailMessage?> ComposeAsync(PazPazDb db, string baseUrl, NotificationDelivery delivery, User user, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        var users = await AbleToSignIn(db).Where(u => u.Email == user.Email)
+            .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).ToListAsync(cancellationToken);
+        if (users.Count == 0) return null;
+        var at = delivery.OccasionKey.LastIndexOf('@');
+        var ip = at >= 0 && at < delivery.OccasionKey.Length - 1 ? delivery.OccasionKey[(at + 1)..] : null;
+        var links = users.Select(u => (u.Workspace!, Issue(db, baseUrl, u, now, ip))).ToList();
         await db.SaveChangesAsync(cancellationToken);
-        await email.SendAsync(Message(normalized, users[0].FullName, links), cancellationToken);
+        return Message(users[0].Email, users[0].FullName, links);
     }
 
     /// <summary>For the operator command line: a link for one user, printed instead of e-mailed.</summary>
@@ -44,7 +66,7 @@ public sealed class SignInLinks(PazPazDb db, EmailSender email, AuditLog audit, 
         var normalized = User.NormalizeEmail(emailAddress);
         var user = await ActiveUsers().Where(u => u.Email == normalized).OrderBy(u => u.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (user is null) return null;
-        var url = Issue(user, clock.GetUtcNow(), ip: null);
+        var url = Issue(db, options.Value.PublicBaseUrl, user, clock.GetUtcNow(), ip: null);
         await db.SaveChangesAsync(cancellationToken);
         return url;
     }
@@ -66,13 +88,16 @@ public sealed class SignInLinks(PazPazDb db, EmailSender email, AuditLog audit, 
 
         var user = await ActiveUsers().FirstOrDefaultAsync(u => u.Id == link.UserId, cancellationToken);
         if (user is null) { await FailedAsync(link.UserId, "inactive", cancellationToken); return null; }
+        // With two-step sign-in on, the link alone signs nobody in: the code page records the sign-in (Pages/Account/Code).
+        if (user.TotpEnabled) return user;
         user.RecordSignIn(now);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(AuditAction.Login, nameof(User), user.Id, user.WorkspaceId, user.Id, new { method = "email_link" }, cancellationToken);
         return user;
     }
 
-    public static ClaimsPrincipal Principal(User user, DateTimeOffset now, string authenticationType = CookieAuthenticationDefaults.AuthenticationScheme)
+    public static ClaimsPrincipal Principal(User user, DateTimeOffset now, string authenticationType = CookieAuthenticationDefaults.AuthenticationScheme,
+        Guid? sessionId = null)
     {
         List<Claim> claims =
         [
@@ -85,22 +110,36 @@ public sealed class SignInLinks(PazPazDb db, EmailSender email, AuditLog audit, 
             new(PazPazClaims.SignedInAt, now.ToUnixTimeSeconds().ToString()),
         ];
         if (user.IsPlatformAdmin) claims.Add(new(PazPazClaims.PlatformAdmin, "true"));
+        if (sessionId is { } id) claims.Add(new(PazPazClaims.SessionId, id.ToString()));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
     }
 
-    public static Task SignInAsync(HttpContext http, User user, DateTimeOffset now) =>
-        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user, now),
+    /// <summary>
+    /// The one way into a browser session, once the user is proven (link redeemed, and second factor if any): records
+    /// the server-held session (IP, browser) and gives the browser a cookie that names it.
+    /// </summary>
+    public static async Task SignInAsync(HttpContext http, User user, DateTimeOffset now)
+    {
+        var db = http.RequestServices.GetRequiredService<PazPazDb>();
+        var session = UserSession.Start(user, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
+        db.UserSessions.Add(session);
+        await db.SaveChangesAsync(http.RequestAborted);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user, now, sessionId: session.Id),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+    }
 
-    private IQueryable<User> ActiveUsers() =>
+    private IQueryable<User> ActiveUsers() => AbleToSignIn(db);
+
+    /// <summary>Active users of active practices whose address the platform admin has not blocked.</summary>
+    private static IQueryable<User> AbleToSignIn(PazPazDb db) =>
         db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]).Include(u => u.Workspace)
-            .Where(u => u.IsActive && u.Workspace!.Status == WorkspaceStatus.Active);
+            .Where(u => u.IsActive && u.Workspace!.Status == WorkspaceStatus.Active && !db.BlockedAddresses.Any(b => b.Email == u.Email));
 
-    private string Issue(User user, DateTimeOffset now, string? ip)
+    private static string Issue(PazPazDb db, string baseUrl, User user, DateTimeOffset now, string? ip)
     {
         var token = Tokens.New();
         db.SignInLinks.Add(SignInLink.Issue(user.Id, Tokens.Hash(token), now, ip));
-        return $"{options.Value.PublicBaseUrl.TrimEnd('/')}/sign-in/link?token={token}";
+        return $"{baseUrl.TrimEnd('/')}/sign-in/link?token={token}";
     }
 
     private Task FailedAsync(Guid? userId, string reason, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
 
@@ -87,5 +88,12 @@ public static class FeedQueries
             ) v
             WHERE f.token_hash = {tokenHash} AND f.revoked_at IS NULL AND w.status = 'active' AND u.is_active AND u.workspace_id = f.workspace_id
             """).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The caller's own live feeds: the wall keeps other workspaces out, the user id other people's feeds.</summary>
+    public static IQueryable<CalendarFeed> OwnFeeds(this PazPazDb db, CurrentUser current)
+    {
+        var userId = current.RequireUserId();
+        return db.CalendarFeeds.Where(f => f.UserId == userId && f.RevokedAt == null);
     }
 }

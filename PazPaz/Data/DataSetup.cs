@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using PazPaz.Audit;
 using PazPaz.Operations;
+using PazPaz.Security;
 
 namespace PazPaz.Data;
 
@@ -22,7 +25,10 @@ public static class DataSetup
         services.AddScoped<AuditLog>();
         services.AddScoped<PlaintextEncryption>();
         services.AddHostedService<PlaintextEncryptionAtStartup>();
+        services.AddScoped<ReadAudit>();
         services.AddDataProtection().SetApplicationName("PazPaz").PersistKeysToDbContext<PazPazDb>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
+            o => o.XmlEncryptor = new FieldKeyXmlEncryptor(sp.GetRequiredService<FieldEncryptor>())));
         return services;
     }
 
@@ -40,13 +46,13 @@ public static class DataSetup
         return builder.ConnectionString;
     }
 
-    /// <summary>Applies migrations (and the demo workspace when asked) before the first request is served.</summary>
+    /// <summary>Applies migrations (as the owner role when there is one, see <see cref="SchemaOwner"/>) and the demo workspace when asked, before the first request is served.</summary>
     public static async Task PrepareDatabaseAsync(this IServiceProvider services)
     {
         using var scope = services.CreateScope();
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PazPazOptions>>().Value;
         var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
-        if (options.MigrateOnStartup) await db.Database.MigrateAsync();
+        if (options.MigrateOnStartup) await SchemaOwner.MigrateAsync(scope.ServiceProvider, db);
         if (options.SeedDemo) await DemoWorkspace.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>());
     }
 }

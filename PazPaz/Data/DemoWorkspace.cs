@@ -16,7 +16,7 @@ public static class DemoWorkspace
         var now = clock.GetUtcNow();
         var workspace = Workspace.Create("Dana Levi Physiotherapy", TimeZoneId, now);
         var owner = User.Create(workspace.Id, OwnerEmail, "Dana Levi", UserRole.Owner, now);
-        db.AddRange(workspace, owner, UserNotificationSettings.CreateDefaults(workspace.Id, owner.Id));
+        db.AddRange(workspace, owner, UserNotificationSettings.CreateDefaults(workspace.Id, owner.Id, WorkingWeek.Default(workspace.TimeZone)));
 
         Service[] services =
         [

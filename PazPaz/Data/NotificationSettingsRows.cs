@@ -16,7 +16,9 @@ public static class NotificationSettingsRows
         var userId = current.RequireUserId();
         if (await db.NotificationSettings.SingleOrDefaultAsync(s => s.UserId == userId, cancellationToken) is { } existing) return existing;
 
-        var created = UserNotificationSettings.CreateDefaults(current.RequireWorkspaceId(), userId);
+        var hours = await db.Workspaces.Select(w => new { w.TimeZone, Mine = db.Users.Where(u => u.Id == userId).Select(u => u.WorkingHours).FirstOrDefault() })
+            .SingleAsync(cancellationToken);
+        var created = UserNotificationSettings.CreateDefaults(current.RequireWorkspaceId(), userId, WorkingWeek.For(hours.Mine, hours.TimeZone));
         db.NotificationSettings.Add(created);
         try
         {

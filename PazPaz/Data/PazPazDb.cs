@@ -20,6 +20,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<Service> Services => Set<Service>();
     public DbSet<Location> Locations => Set<Location>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<AppointmentSeries> AppointmentSeries => Set<AppointmentSeries>();
     public DbSet<SessionNote> SessionNotes => Set<SessionNote>();
     public DbSet<SessionNoteVersion> SessionNoteVersions => Set<SessionNoteVersion>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
@@ -29,6 +30,11 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
     public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
+    public DbSet<TotpBackupCode> TotpBackupCodes => Set<TotpBackupCode>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<SignInCounter> SignInCounters => Set<SignInCounter>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<BlockedAddress> BlockedAddresses => Set<BlockedAddress>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by every query filter; EF turns it into a parameter per query.</summary>
@@ -45,6 +51,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new ServiceConfiguration());
         model.ApplyConfiguration(new LocationConfiguration());
         model.ApplyConfiguration(new AppointmentConfiguration(encryptor));
+        model.ApplyConfiguration(new AppointmentSeriesConfiguration());
         model.ApplyConfiguration(new SessionNoteConfiguration(encryptor));
         model.ApplyConfiguration(new SessionNoteVersionConfiguration(encryptor));
         model.ApplyConfiguration(new AttachmentConfiguration(encryptor));
@@ -54,6 +61,11 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new ApiTokenConfiguration());
         model.ApplyConfiguration(new NotificationDeliveryConfiguration());
         model.ApplyConfiguration(new SignInLinkConfiguration());
+        model.ApplyConfiguration(new TotpBackupCodeConfiguration());
+        model.ApplyConfiguration(new UserSessionConfiguration());
+        model.ApplyConfiguration(new SignInCounterConfiguration());
+        model.ApplyConfiguration(new InvitationConfiguration());
+        model.ApplyConfiguration(new BlockedAddressConfiguration());
 
         // The workspace wall: one filter per workspace-owned table, all reading the same request value.
         model.Entity<Workspace>().HasQueryFilter(WallFilter, w => w.Id == WallWorkspaceId);
@@ -62,6 +74,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         Wall<Service>(model);
         Wall<Location>(model);
         Wall<Appointment>(model);
+        Wall<AppointmentSeries>(model);
         Wall<SessionNote>(model);
         Wall<SessionNoteVersion>(model);
         Wall<Attachment>(model);
@@ -69,7 +82,11 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         Wall<CalendarFeed>(model);
         Wall<ApiToken>(model);
         Wall<NotificationDelivery>(model);
+        Wall<TotpBackupCode>(model);
+        Wall<UserSession>(model);
         model.Entity<AuditEvent>().HasQueryFilter(WallFilter, a => a.WorkspaceId == WallWorkspaceId);
+        // A therapist's invitation has no practice until it is accepted: only operators (IgnoreQueryFilters) see it.
+        model.Entity<Invitation>().HasQueryFilter(WallFilter, i => i.WorkspaceId != null && i.WorkspaceId == WallWorkspaceId);
 
         model.Entity<Appointment>().HasQueryFilter(NotDeletedFilter, a => a.DeletedAt == null);
         model.Entity<SessionNote>().HasQueryFilter(NotDeletedFilter, n => n.DeletedAt == null);

@@ -30,6 +30,12 @@ public sealed class Appointment : IWorkspaceOwned
     /// A reminder whose moment came before this is not sent: the appointment was booked or moved too late for it.
     /// </summary>
     public DateTimeOffset? TimeSetAt { get; private set; }
+    /// <summary>The <see cref="AppointmentSeries"/> this session belongs to, if any.</summary>
+    public Guid? SeriesId { get; private set; }
+    /// <summary>The session's local date in its series' rule (the date it was booked for, even if moved since).</summary>
+    public DateOnly? SeriesDate { get; private set; }
+    /// <summary>Edited on its own ("this session"): later edits of the series leave it as it is.</summary>
+    public bool ChangedOnItsOwn { get; private set; }
 
     /// <summary>When the appointment got its current time and status, for the reminder's "too late" rule.</summary>
     public DateTimeOffset TimeLastSetAt => TimeSetAt ?? CreatedAt;
@@ -50,6 +56,22 @@ public sealed class Appointment : IWorkspaceOwned
             ScheduledStart = start.ToUniversalTime(), ScheduledEnd = end.ToUniversalTime(),
             LocationType = locationType, LocationDetails = locationDetails, Notes = notes,
         };
+    }
+
+    public void PlaceInSeries(Guid seriesId, DateOnly date)
+    {
+        SeriesId = seriesId;
+        SeriesDate = date;
+        ChangedOnItsOwn = false;
+    }
+
+    /// <summary>Moves the session to the series split off its own ("this and following"), keeping everything else.</summary>
+    public void MoveToSeries(Guid seriesId) => SeriesId = seriesId;
+
+    /// <summary>A session of a series edited on its own keeps that change when the series is edited later.</summary>
+    public void MarkChangedOnItsOwn()
+    {
+        if (SeriesId is not null) ChangedOnItsOwn = true;
     }
 
     /// <summary>Statuses in which an appointment holds its time slot: only these can conflict.</summary>
@@ -114,14 +136,47 @@ public sealed class Appointment : IWorkspaceOwned
         _ => "That status change is not allowed.",
     };
 
+    /// <summary>
+    /// The rules of <see cref="WhyNot(AppointmentStatus, AppointmentStatus, bool)"/> and, at <paramref name="now"/>, §4's
+    /// "completing (or marking no-show) before the appointment has started is refused": a session six days ahead cannot
+    /// have taken place (or been missed) yet.
+    /// </summary>
+    public string? WhyNot(AppointmentStatus to, bool hasSessionNote, DateTimeOffset now) =>
+        WhyNot(Status, to, hasSessionNote) ?? (to != Status && ScheduledStart > now ? to switch
+        {
+            AppointmentStatus.Completed => "This session has not started yet: it can be marked completed once it has started.",
+            AppointmentStatus.NoShow => "This session has not started yet: it can be marked a no-show once it has started.",
+            _ => null,
+        } : null);
+
     public bool ChangeStatus(AppointmentStatus to, bool hasSessionNote, DateTimeOffset now)
     {
-        if (WhyNot(Status, to, hasSessionNote) is { } reason) throw new DomainException(reason);
+        if (WhyNot(to, hasSessionNote, now) is { } reason) throw new DomainException(reason);
         if (to == Status) return false;
         if (to == AppointmentStatus.Scheduled) TimeSetAt = now;
         Status = to;
         MarkEdited(now, visible: true);
         return true;
+    }
+
+    /// <summary>How long after "Complete" its Undo still works (§4 otherwise refuses completed → scheduled).</summary>
+    public static readonly TimeSpan CompletionUndoWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Why the toast's Undo cannot take a completion back to <paramref name="back"/> (scheduled or no-show, what it was):
+    /// only the completion itself can be undone, shortly after, and only while it is the appointment's last change.
+    /// </summary>
+    public string? WhyNotUndoCompletion(AppointmentStatus back, DateTimeOffset now) =>
+        Status != AppointmentStatus.Completed ? "This appointment is no longer marked completed." :
+        back is not (AppointmentStatus.Scheduled or AppointmentStatus.NoShow) ? "That status change is not allowed." :
+        EditedAt is not { } last || now - last > CompletionUndoWindow ? "It is too late to undo this: mark it as a no-show or cancel it instead." :
+        null;
+
+    public void UndoCompletion(AppointmentStatus back, DateTimeOffset now)
+    {
+        if (WhyNotUndoCompletion(back, now) is { } reason) throw new DomainException(reason);
+        Status = back;
+        MarkEdited(now, visible: true);
     }
 
     /// <summary>Marks a session that took place.</summary>

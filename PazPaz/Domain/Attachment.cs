@@ -33,9 +33,6 @@ public sealed class Attachment : IWorkspaceOwned
 
     private Attachment() { }
 
-    /// <summary>Files are part of the clinical record: only owners (the therapists) open them (§12).</summary>
-    public static bool ReadableBy(UserRole role) => role == UserRole.Owner;
-
     public static Attachment Create(Guid workspaceId, Guid clientId, Guid? sessionNoteId, string fileName, string contentType,
         long sizeBytes, bool hasThumbnail, Guid? uploadedByUserId)
     {
@@ -53,7 +50,6 @@ public sealed class Attachment : IWorkspaceOwned
 
     public string ThumbnailKey => StorageKey + ".thumb";
     public bool IsDeleted => DeletedAt is not null;
-    public bool IsImage => ContentType.StartsWith("image/", StringComparison.Ordinal);
     public bool IsPdf => ContentType == "application/pdf";
 
     /// <summary>What is wrong with a name the therapist typed (after cleaning), or null.</summary>

@@ -17,7 +17,15 @@ public sealed record ClientDetails(
     string? Notes = null,
     IReadOnlyList<string>? Tags = null,
     bool ConsentToStoreData = false,
-    bool HideNameOutsidePazPaz = false);
+    bool HideNameOutsidePazPaz = false)
+{
+    /// <summary>Medical history and the private notes are the clinical record (§12): an assistant neither sees nor changes them.</summary>
+    public static readonly string[] ClinicalFields = ["medical_history", "notes"];
+
+    /// <summary>These details with the clinical fields of <paramref name="stored"/>: what an assistant's save may change.</summary>
+    public ClientDetails KeepingClinicalFieldsOf(ClientDetails? stored) =>
+        this with { MedicalHistory = stored?.MedicalHistory, Notes = stored?.Notes };
+}
 
 public sealed class Client : IWorkspaceOwned
 {

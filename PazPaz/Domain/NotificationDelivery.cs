@@ -13,6 +13,13 @@ public static class NotificationKinds
     public const string Cancelled = "appointment_cancelled";
     public const string Rescheduled = "appointment_rescheduled";
     public const string Confirmed = "appointment_confirmed";
+    /// <summary>A sign-in link, asked for on the sign-in page; written (and the link made) only when it is sent.</summary>
+    public const string SignInLink = "sign_in_link";
+    /// <summary>
+    /// An invitation's e-mail, on behalf of its inviter (the row's user); the occasion names the invitation and its link
+    /// version, and the link is made only when the e-mail is written (Invitations.ComposeAsync).
+    /// </summary>
+    public const string Invitation = "invitation";
 }
 
 /// <summary>

@@ -69,9 +69,6 @@ public sealed class SessionNote : IWorkspaceOwned
 
     private SessionNote() { }
 
-    /// <summary>Session notes are the clinical record: owners (the therapists) read and write them; assistants never see them (§12).</summary>
-    public static bool ReadableBy(UserRole role) => role == UserRole.Owner;
-
     public bool IsDraft => Status == SessionNoteStatus.Draft;
     public bool IsDeleted => DeletedAt is not null;
     public bool WasAmended => Status == SessionNoteStatus.Amended || AmendmentCount > 0;

@@ -41,6 +41,19 @@ public sealed partial class UserNotificationSettings : IWorkspaceOwned
         new() { WorkspaceId = workspaceId, UserId = userId };
 
     /// <summary>
+    /// The defaults with the digests' days taken from the user's working week: today's schedule on working days, tomorrow's
+    /// on the day before each (Monday to Friday gives §7's Mon–Fri and Sun–Thu).
+    /// </summary>
+    public static UserNotificationSettings CreateDefaults(Guid workspaceId, Guid userId, WorkingWeek week)
+    {
+        var days = week.WorkingDays.Select(d => (int)d).ToArray();
+        return days.Length == 0 ? CreateDefaults(workspaceId, userId) : new()
+        {
+            WorkspaceId = workspaceId, UserId = userId, DigestDays = [.. days.Order()], TomorrowDigestDays = [.. days.Select(d => (d + 6) % 7).Order()],
+        };
+    }
+
+    /// <summary>
     /// What is wrong with the values this change sets, keyed by property name ("DigestTime"); empty when it can be
     /// saved. Fields the change leaves out are not checked: each is valid on its own, whatever the others hold.
     /// </summary>

@@ -17,6 +17,8 @@ public sealed class Workspace
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset? DeletedAt { get; private set; }
+    /// <summary>Everyone in the practice must use two-step sign-in; someone without it is sent to set it up first.</summary>
+    public bool RequireTwoFactor { get; private set; }
 
     private Workspace() { }
 
@@ -33,8 +35,7 @@ public sealed class Workspace
     /// <summary>The calendar date at the practice at <paramref name="now"/>.</summary>
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZones.Find(TimeZone)).DateTime);
 
-    /// <summary>The practice's name and time zone are the owner's to change; assistants see them read-only.</summary>
-    public static bool SettingsChangeableBy(UserRole role) => role == UserRole.Owner;
+    public static bool SettingsChangeableBy(UserRole role) => RolePolicy.Allows(role, Area.PracticeSettings);
 
     /// <summary>What is wrong with these settings, keyed by property name; empty when they can be saved.</summary>
     public static Dictionary<string, string> Problems(string? name, string? timeZone)
@@ -66,6 +67,14 @@ public sealed class Workspace
 
     private static string? TimeZoneProblem(string? timeZone) =>
         TimeZones.IsValid(timeZone?.Trim()) ? null : $"'{timeZone}' is not a time zone we know. Pick one from the list, like Europe/London.";
+
+    /// <summary>Only an owner who uses two-step sign-in may require it, so the switch never locks its owner into set-up.</summary>
+    public void RequireTwoFactorSignIn(bool required, User changedBy)
+    {
+        if (RolePolicy.WhyNot(changedBy.Role, Area.PracticeSettings) is { } reason) throw new DomainException(reason);
+        if (required && !changedBy.TotpEnabled) throw new DomainException("Turn on two-step sign-in for yourself first.");
+        RequireTwoFactor = required;
+    }
 
     public void Suspend() => Status = WorkspaceStatus.Suspended;
     public void Reactivate() { Status = WorkspaceStatus.Active; DeletedAt = null; }

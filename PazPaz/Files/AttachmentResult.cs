@@ -8,8 +8,8 @@ public abstract record AttachmentResult
     /// <summary>Written. <see cref="Created"/>: a new upload.</summary>
     public sealed record Saved(Attachment Attachment, bool Created = false) : AttachmentResult;
 
-    /// <summary>The files of a client or a note (their reads audited in one event).</summary>
-    public sealed record Listed(List<Attachment> Attachments) : AttachmentResult;
+    /// <summary>The files of a client or a note (their reads audited in one event); a file section also gets the restorable ones.</summary>
+    public sealed record Listed(List<Attachment> Attachments, List<Attachment>? Deleted = null) : AttachmentResult;
 
     /// <summary>A file's decrypted content, to stream to the caller (the read audited). The caller disposes <see cref="Content"/>.</summary>
     public sealed record Content(Attachment Attachment, Stream Stream, string ContentType, long? Length) : AttachmentResult;

@@ -11,13 +11,11 @@ namespace PazPaz.Files;
 /// temporary file (cut off above 10 MiB) → its kind from the content → cleaned (images re-encoded without metadata, PDFs
 /// without their metadata) → the cleaned size reserved in the quota (one conditional UPDATE) → encrypted into storage →
 /// its row. Any step that fails undoes the ones before it: nothing is stored or reserved for a refused file.
-/// Reads (lists, downloads) are audited through <see cref="RecordReadAsync"/>; writes by the SaveChanges interceptor.
+/// Reads (lists, downloads) are audited through <see cref="RecordReadAsync"/> (<see cref="ReadAudit"/>); writes by the SaveChanges interceptor.
 /// </summary>
-public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit, FileVault vault, UploadThrottle throttle,
+public sealed class Attachments(PazPazDb db, CurrentUser current, ReadAudit reads, FileVault vault, UploadThrottle throttle,
     TimeProvider clock, ILogger<Attachments> logger)
 {
-    private UserRole? role;
-
     // ---------------------------------------------------------------------------------------------------------------
     // Upload
     // ---------------------------------------------------------------------------------------------------------------
@@ -112,14 +110,31 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit
         if (await WhyNotAllowedAsync(owner, cancellationToken) is { } refusal) return refusal;
         var (clientId, noteId) = await ResolveAsync(owner, cancellationToken, includeDeletedNote: deleted);
         if (clientId is null) return new AttachmentResult.NotFound(owner.SessionNoteId is null ? "Client" : "Session note");
+        var list = await FilesOfAsync(clientId.Value, noteId, deleted, cancellationToken);
+        await RecordReadAsync(list.Select(a => a.Id).ToList(), via, cancellationToken);
+        return new AttachmentResult.Listed(list);
+    }
+
+    /// <summary>A file section (client or note page): the live files and, in <see cref="AttachmentResult.Listed.Deleted"/>, the restorable ones; one read event for both.</summary>
+    public async Task<AttachmentResult> SectionAsync(FileOwner owner, string via, CancellationToken cancellationToken = default)
+    {
+        if (await WhyNotAllowedAsync(owner, cancellationToken) is { } refusal) return refusal;
+        var (clientId, noteId) = await ResolveAsync(owner, cancellationToken);
+        if (clientId is null) return new AttachmentResult.NotFound(owner.SessionNoteId is null ? "Client" : "Session note");
+        var live = await FilesOfAsync(clientId.Value, noteId, deleted: false, cancellationToken);
+        var deleted = await FilesOfAsync(clientId.Value, noteId, deleted: true, cancellationToken);
+        await RecordReadAsync([.. live.Select(a => a.Id), .. deleted.Select(a => a.Id)], via, cancellationToken);
+        return new AttachmentResult.Listed(live, deleted);
+    }
+
+    private Task<List<Attachment>> FilesOfAsync(Guid clientId, Guid? noteId, bool deleted, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var files = deleted
             ? db.Attachments.IgnoreQueryFilters([PazPazDb.NotDeletedFilter]).Where(a => a.DeletedAt != null && a.PermanentDeleteAfter > now)
             : db.Attachments;
         files = noteId is { } note ? files.Where(a => a.SessionNoteId == note) : files.Where(a => a.ClientId == clientId && a.SessionNoteId == null);
-        var list = await files.AsNoTracking().OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToListAsync(cancellationToken);
-        await RecordReadAsync(list.Select(a => a.Id).ToList(), via, cancellationToken);
-        return new AttachmentResult.Listed(list);
+        return files.AsNoTracking().OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>One file's details (no content): for the viewer page and the API. Audited as a read.</summary>
@@ -151,17 +166,9 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit
         return new AttachmentResult.Content(attachment, stream, thumbnail ? "image/webp" : attachment.ContentType, thumbnail ? null : attachment.SizeBytes);
     }
 
-    /// <summary>
-    /// The one place a read of files is audited (pages and API, one file or a list): one <c>read</c> event; a single file
-    /// is its resource, a list names its files' ids in the metadata. Nothing read, nothing recorded.
-    /// </summary>
-    public async Task RecordReadAsync(IReadOnlyList<Guid> ids, string via, CancellationToken cancellationToken = default)
-    {
-        if (ids.Count == 0) return;
-        object metadata = ids.Count == 1 ? new { via } : new { via, attachment_ids = ids };
-        await audit.RecordAsync(AuditAction.Read, nameof(Attachment), ids.Count == 1 ? ids[0] : null, current.WorkspaceId, current.UserId,
-            metadata, cancellationToken);
-    }
+    /// <summary>A read of files (one or a list), recorded through <see cref="ReadAudit"/> like every read of health data.</summary>
+    public Task RecordReadAsync(IReadOnlyList<Guid> ids, string via, CancellationToken cancellationToken = default) =>
+        reads.RecordAsync(nameof(Attachment), ids, via, cancellationToken);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Changes
@@ -173,7 +180,7 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit
         if (refusal is not null) return refusal;
         if (attachment!.WhyNotRename() is { } why) return Unprocessable(why);
         if (FileNames.Problem(name) is { } problem) return new AttachmentResult.Refused(StatusCodes.Status422UnprocessableEntity, "name", problem);
-        attachment.Rename(FileNames.Sanitize(name, KindOf(attachment)));
+        attachment.Rename(FileNames.Sanitize(name, FileTypes.FromContentType(attachment.ContentType)));
         await db.SaveChangesAsync(cancellationToken);
         return new AttachmentResult.Saved(attachment);
     }
@@ -201,21 +208,6 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    /// <summary>The workspace's quota and usage, for Settings → Workspace.</summary>
-    public async Task<(long Used, long Quota)> UsageAsync(CancellationToken cancellationToken = default)
-    {
-        var usage = await db.Workspaces.Select(w => new { w.StorageUsedBytes, w.StorageQuotaBytes }).SingleAsync(cancellationToken);
-        return (usage.StorageUsedBytes, usage.StorageQuotaBytes);
-    }
-
-    private static FileKind KindOf(Attachment attachment) => attachment.ContentType switch
-    {
-        "image/jpeg" => FileKind.Jpeg,
-        "image/png" => FileKind.Png,
-        "image/webp" => FileKind.Webp,
-        _ => FileKind.Pdf,
-    };
 
     /// <summary>
     /// Finds a file of this workspace (the wall filters the rest: another practice's id is not found), under
@@ -251,10 +243,8 @@ public sealed class Attachments(PazPazDb db, CurrentUser current, AuditLog audit
     /// <summary>Note files are part of the clinical record, owners only (§12); a client's own files are open to the whole practice.</summary>
     private async Task<AttachmentResult.Forbidden?> WhyNotAllowedAsync(FileOwner owner, CancellationToken cancellationToken)
     {
-        if (current.UserId is not { } userId) return new AttachmentResult.Forbidden("Sign in to see files.");
+        if (await RoleGate.RoleAsync(current, db, cancellationToken) is not { } role) return new AttachmentResult.Forbidden("Sign in to see files.");
         if (owner.SessionNoteId is null) return null;
-        role ??= await db.Users.Where(u => u.Id == userId).Select(u => (UserRole?)u.Role).FirstOrDefaultAsync(cancellationToken);
-        return role is { } r && Attachment.ReadableBy(r) ? null
-            : new AttachmentResult.Forbidden("Files on session notes are part of the clinical record: only the practice's therapists (owners) can open them.");
+        return RolePolicy.WhyNot(role, Area.ClinicalRecord) is { } reason ? new AttachmentResult.Forbidden(reason) : null;
     }
 }

@@ -1,4 +1,6 @@
-using Microsoft.AspNetCore.Antiforgery;
+using PazPaz.Auth;
+using PazPaz.Domain;
+using PazPaz.Security;
 
 namespace PazPaz.Files;
 
@@ -12,20 +14,17 @@ public static class FileEndpoints
     public static void MapFileEndpoints(this IEndpointRouteBuilder app)
     {
         var files = app.MapGroup("/files").RequireAuthorization().ExcludeFromDescription();
-        files.MapPost("/upload/client/{clientId:guid}", (Guid clientId, HttpContext http, Attachments attachments, IAntiforgery antiforgery, CancellationToken ct) =>
-            UploadAsync(FileOwner.Client(clientId), http, attachments, antiforgery, ct)).DisableAntiforgery();
-        files.MapPost("/upload/note/{noteId:guid}", (Guid noteId, HttpContext http, Attachments attachments, IAntiforgery antiforgery, CancellationToken ct) =>
-            UploadAsync(FileOwner.Note(noteId), http, attachments, antiforgery, ct)).DisableAntiforgery();
+        files.MapPost("/upload/client/{clientId:guid}", (Guid clientId, HttpContext http, Attachments attachments, CancellationToken ct) =>
+            UploadAsync(FileOwner.Client(clientId), http, attachments, ct)).DisableAntiforgery();
+        files.MapPost("/upload/note/{noteId:guid}", (Guid noteId, HttpContext http, Attachments attachments, CancellationToken ct) =>
+            UploadAsync(FileOwner.Note(noteId), http, attachments, ct)).DisableAntiforgery().Requires(Area.ClinicalRecord);
         files.MapGet("/{id:guid}/content", ContentAsync);
         files.MapGet("/{id:guid}/thumbnail", ThumbnailAsync);
     }
 
-    private static async Task<IResult> UploadAsync(FileOwner owner, HttpContext http, Attachments attachments, IAntiforgery antiforgery,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(FileOwner owner, HttpContext http, Attachments attachments, CancellationToken cancellationToken)
     {
-        UploadReader.LimitBody(http);
-        // The token must come in the header: looking for it in a multipart form would read the whole upload first.
-        if (!http.Request.Headers.ContainsKey("RequestVerificationToken") || !await antiforgery.IsRequestValidAsync(http))
+        if (!await HeaderAntiforgery.IsValidAsync(http))
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The page is out of date: reload it and try again.");
         return await attachments.UploadAsync(owner, http.Request, cancellationToken) switch
         {

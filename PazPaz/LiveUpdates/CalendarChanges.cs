@@ -9,29 +9,28 @@ namespace PazPaz.LiveUpdates;
 /// the open streams. Each subscriber holds a one-slot channel: a burst of changes folds into one wake-up, and a slow
 /// reader never holds up the others.
 /// <para>
-/// A <em>mark</em> ("epoch-position") says how far this instance had heard when a page was drawn or an event sent. A stream
-/// opened (or reopened) with a mark learns at once whether it missed something. The epoch changes whenever the listener
-/// reconnects, because changes made while it was away were never heard; a mark of another epoch (or another instance)
-/// therefore always counts as "maybe missed".
+/// A <em>mark</em> ("epoch-position") says how far this instance had heard of one practice's changes when a page was drawn
+/// or an event sent. A stream opened (or reopened) with a mark learns at once whether it missed something. The position
+/// counts that practice's changes only, so a user watching their marks learns nothing of other practices' activity (one
+/// counter for the whole instance would let them count everyone's changes). The epoch is random and changes whenever the
+/// listener reconnects, because changes made while it was away were never heard; a mark of another epoch (or another
+/// instance) therefore always counts as "maybe missed".
 /// </para>
 /// </summary>
 public sealed class CalendarChanges
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Subscription, byte>> subscribers = new();
-    private readonly ConcurrentDictionary<Guid, long> lastChangeOf = new();
+    private readonly Dictionary<Guid, long> changesOf = new(); // this epoch's changes heard per workspace; guarded by gate
     private readonly Lock gate = new();
     private string epoch = NewEpoch();
-    private long position;
 
     /// <summary>True while the listener holds a LISTEN connection.</summary>
     public bool IsListening { get; private set; }
 
-    public string Mark
+    /// <summary>How far this instance has heard of <paramref name="workspaceId"/>'s changes: the id a stream sends, the <c>since</c> a page passes.</summary>
+    public string MarkOf(Guid workspaceId)
     {
-        get
-        {
-            lock (gate) return $"{epoch}-{position}";
-        }
+        lock (gate) return $"{epoch}-{changesOf.GetValueOrDefault(workspaceId)}";
     }
 
     public Subscription Subscribe(Guid workspaceId)
@@ -47,15 +46,15 @@ public sealed class CalendarChanges
         var dash = mark.LastIndexOf('-');
         lock (gate)
         {
-            if (dash <= 0 || mark[..dash] != epoch || !long.TryParse(mark[(dash + 1)..], out var seen) || seen > position) return true;
-            return lastChangeOf.TryGetValue(workspaceId, out var last) && last > seen;
+            if (dash <= 0 || mark[..dash] != epoch || !long.TryParse(mark[(dash + 1)..], out var seen)) return true;
+            return seen != changesOf.GetValueOrDefault(workspaceId); // behind, or a mark this instance never gave out
         }
     }
 
     /// <summary>A change notified for <paramref name="workspaceId"/>: wake its subscribers.</summary>
     public void Publish(Guid workspaceId)
     {
-        lock (gate) lastChangeOf[workspaceId] = ++position;
+        lock (gate) changesOf[workspaceId] = changesOf.GetValueOrDefault(workspaceId) + 1;
         if (subscribers.TryGetValue(workspaceId, out var set))
             foreach (var subscription in set.Keys) subscription.Wake();
     }
@@ -66,6 +65,7 @@ public sealed class CalendarChanges
         lock (gate)
         {
             epoch = NewEpoch();
+            changesOf.Clear(); // every mark of the old epoch counts as "maybe missed" anyway
             IsListening = true;
         }
         foreach (var set in subscribers.Values)

@@ -8,7 +8,7 @@ namespace PazPaz.LiveUpdates;
 /// <summary>
 /// <c>GET /api/v1/appointments/stream</c>: server-sent events for the caller's own practice. It says only that something
 /// changed (<c>event: appointments-changed</c>), never what: the open page or integration fetches what it shows, through
-/// the workspace wall as always. Every message carries an id (a <see cref="CalendarChanges"/> mark), so a browser that
+/// the workspace wall as always. Every message carries an id (a <see cref="CalendarChanges"/> mark of the caller's practice alone), so a browser that
 /// reconnects sends Last-Event-ID and hears at once of anything it missed in between; a page passes the mark it was drawn
 /// at as <c>?since=</c> for its first connection.
 /// <para>
@@ -49,8 +49,8 @@ public static class CalendarStream
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, expired.Token);
         try
         {
-            await WriteAsync(response, $"retry: {RetryMilliseconds}\nid: {changes.Mark}\n\n", stop.Token);
-            if (missed) await WriteAsync(response, Event(changes.Mark), stop.Token);
+            await WriteAsync(response, $"retry: {RetryMilliseconds}\nid: {changes.MarkOf(workspaceId)}\n\n", stop.Token);
+            if (missed) await WriteAsync(response, Event(changes.MarkOf(workspaceId)), stop.Token);
             while (true)
             {
                 using var beat = new CancellationTokenSource(Heartbeat, clock);
@@ -64,7 +64,7 @@ public static class CalendarStream
                     await WriteAsync(response, ": heartbeat\n\n", stop.Token);
                     continue;
                 }
-                await WriteAsync(response, Event(changes.Mark), stop.Token);
+                await WriteAsync(response, Event(changes.MarkOf(workspaceId)), stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

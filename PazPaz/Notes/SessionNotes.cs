@@ -16,20 +16,16 @@ namespace PazPaz.Notes;
 /// reads. Writes name the <see cref="SessionNote.Revision"/> they started from; a stale one gets
 /// <see cref="NoteResult.Conflict"/> with the stored note, never a silent overwrite.
 /// </summary>
-public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booking, AuditLog audit, TimeProvider clock)
+public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booking, ReadAudit reads, TimeProvider clock)
 {
     public const int SearchMaxLength = 200;
     public const int PreviewMaxLength = 160;
 
-    private UserRole? role;
-
     /// <summary>Null when the signed-in user may see session notes; otherwise why not (assistants, §12).</summary>
     public async Task<string?> WhyNotAllowedAsync(CancellationToken cancellationToken = default)
     {
-        if (current.UserId is not { } userId) return "Sign in to see session notes.";
-        role ??= await db.Users.Where(u => u.Id == userId).Select(u => (UserRole?)u.Role).FirstOrDefaultAsync(cancellationToken);
-        return role is { } r && SessionNote.ReadableBy(r) ? null
-            : "Session notes are part of the clinical record: only the practice's therapists (owners) can open them.";
+        if (await RoleGate.RoleAsync(current, db, cancellationToken) is not { } role) return "Sign in to see session notes.";
+        return RolePolicy.WhyNot(role, Area.ClinicalRecord);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -114,13 +110,19 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     private async Task<NoteResult> ChangeAsync(Guid id, uint? expectedRevision, Func<SessionNoteContent, SessionNoteContent> edit, Change change,
         CancellationToken cancellationToken)
     {
-        // A caller that names no revision asked for no check ("last write wins"): a save that lost a race with another
-        // is applied again on the newer note, a few times, instead of reporting a conflict nobody asked about.
-        for (var attempt = 1; ; attempt++)
+        if (expectedRevision is not null) return await ChangeOnceAsync(id, expectedRevision, edit, change, cancellationToken);
+
+        // A caller that names no revision asked for no check ("last write wins"): such saves wait for each other on the
+        // note's row lock, so none loses a race and reports a conflict nobody asked about, however many arrive at once.
+        var workspaceId = current.RequireWorkspaceId();
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM session_notes WHERE id = {id} AND workspace_id = {workspaceId} FOR UPDATE", cancellationToken);
             var result = await ChangeOnceAsync(id, expectedRevision, edit, change, cancellationToken);
-            if (result is not NoteResult.Conflict || expectedRevision is not null || attempt == 3) return result;
-        }
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        });
     }
 
     private async Task<NoteResult> ChangeOnceAsync(Guid id, uint? expectedRevision, Func<SessionNoteContent, SessionNoteContent> edit, Change change,
@@ -219,7 +221,7 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Reading (every read audited, through RecordReadAsync)
+    // Reading (every read audited, through RecordReadAsync and ReadAudit)
     // ---------------------------------------------------------------------------------------------------------------
 
     /// <summary>One note with its versions (newest first), for reading or editing; the read is audited.</summary>
@@ -319,17 +321,9 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
         return new NoteResult.Timeline(entries);
     }
 
-    /// <summary>
-    /// The one place a read of session notes is audited (pages and API, one note or a list): one <c>read</c> event; a
-    /// single note is its resource, a list names its notes' ids in the metadata. Nothing read, nothing recorded.
-    /// </summary>
-    public async Task RecordReadAsync(IReadOnlyList<Guid> noteIds, string via, CancellationToken cancellationToken = default)
-    {
-        if (noteIds.Count == 0) return;
-        object metadata = noteIds.Count == 1 ? new { via } : new { via, session_note_ids = noteIds };
-        await audit.RecordAsync(AuditAction.Read, nameof(SessionNote), noteIds.Count == 1 ? noteIds[0] : null, current.WorkspaceId,
-            current.UserId, metadata, cancellationToken);
-    }
+    /// <summary>A read of session notes (one or a list), recorded through <see cref="ReadAudit"/> like every read of health data.</summary>
+    public Task RecordReadAsync(IReadOnlyList<Guid> noteIds, string via, CancellationToken cancellationToken = default) =>
+        reads.RecordAsync(nameof(SessionNote), noteIds, via, cancellationToken);
 
     /// <summary>
     /// Search within one client's notes. The SOAP fields are encrypted at rest (AES-GCM with a random nonce), so
@@ -368,23 +362,16 @@ public sealed class SessionNotes(PazPazDb db, CurrentUser current, Booking booki
     // ---------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The note (tracked), the practice's today and the caller's role, in one round trip (autosave runs this every second
-    /// of typing). The role is checked by the caller before anything is used: an assistant is refused even a note that exists.
+    /// The note (tracked) and the practice's today, in one round trip (autosave runs this every second of typing). The
+    /// caller checks the role (known from the request) before anything is used: an assistant is refused even a note that exists.
     /// </summary>
     private async Task<(SessionNote? Note, DateOnly Today)> LoadAsync(Guid id, bool includeDeleted, CancellationToken cancellationToken)
     {
         var notes = includeDeleted ? db.SessionNotes.IgnoreQueryFilters([PazPazDb.NotDeletedFilter]) : db.SessionNotes;
-        var userId = current.UserId;
         var row = await notes.Where(n => n.Id == id)
-            .Select(n => new
-            {
-                Note = n,
-                Zone = db.Workspaces.Select(w => w.TimeZone).FirstOrDefault(),
-                Role = db.Users.Where(u => u.Id == userId).Select(u => (UserRole?)u.Role).FirstOrDefault(),
-            })
+            .Select(n => new { Note = n, Zone = db.Workspaces.Select(w => w.TimeZone).FirstOrDefault() })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null) return (null, default);
-        role ??= row.Role;
         return (row.Note, Today(TimeZones.Find(row.Zone ?? "UTC")));
     }
 

@@ -13,12 +13,29 @@ namespace PazPaz.Notifications;
 /// </summary>
 public sealed class AppointmentEvents(PazPazDb db, CurrentUser current, TimeProvider clock)
 {
-    public async Task RecordAsync(Appointment appointment, string kind, CancellationToken cancellationToken = default)
+    public Task RecordAsync(Appointment appointment, string kind, CancellationToken cancellationToken = default) =>
+        // Sequence and update time together name this one change; a later change of the same kind is a new e-mail.
+        InsertAsync(appointment, kind, $"appointment:{appointment.Id}:seq:{appointment.Sequence}:{appointment.UpdatedAt.UtcTicks}", cancellationToken);
+
+    /// <summary>
+    /// One e-mail for a change to <paramref name="sessions"/> sessions of a series (booked, moved, cancelled), about its first
+    /// session: a 104-session series is one "booked" e-mail, not 104. Reminders and digests stay per session.
+    /// </summary>
+    public Task RecordSeriesAsync(Appointment first, Guid seriesId, string kind, int sessions, CancellationToken cancellationToken = default) =>
+        InsertAsync(first, kind, $"{SeriesKeyPrefix}{seriesId}:{sessions}:{first.Id}:{clock.GetUtcNow().UtcTicks}", cancellationToken);
+
+    public const string SeriesKeyPrefix = "series:";
+
+    /// <summary>How many sessions a series e-mail's key names (see <see cref="RecordSeriesAsync"/>); null for a single appointment's.</summary>
+    public static int? SeriesSessions(string occasionKey) =>
+        occasionKey.StartsWith(SeriesKeyPrefix, StringComparison.Ordinal) && occasionKey.Split(':') is { Length: > 2 } parts
+            && int.TryParse(parts[2], out var n) ? n : null;
+
+    private async Task InsertAsync(Appointment appointment, string kind, string key, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var actor = current.ViaApi ? Guid.Empty : current.UserId ?? Guid.Empty;
-        // Sequence and update time together name this one change; a later change of the same kind is a new e-mail.
-        var key = $"appointment:{appointment.Id}:seq:{appointment.Sequence}:{appointment.UpdatedAt.UtcTicks}" + (current.ViaApi ? ":api" : "");
+        if (current.ViaApi) key += ":api";
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO notification_deliveries (id, workspace_id, user_id, kind, occasion_key, appointment_id, due_at,
                                                  status, attempts, created_at, updated_at)

@@ -22,14 +22,15 @@ public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clo
     /// <summary>How long a taken batch stays reserved for its worker: far longer than sending a batch takes.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
-    public async Task<int> SendDueAsync(CancellationToken cancellationToken = default)
+    /// <summary>Sends what is due, of the given <paramref name="kinds"/> only when any are given (then over one connection: a few e-mails).</summary>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken = default, params string[] kinds)
     {
-        var parallelism = Math.Max(1, options.Value.SendParallelism);
-        var sent = await Task.WhenAll(Enumerable.Range(0, parallelism).Select(_ => Task.Run(() => SendBatchesAsync(cancellationToken), cancellationToken)));
+        var parallelism = kinds.Length == 0 ? Math.Max(1, options.Value.SendParallelism) : 1;
+        var sent = await Task.WhenAll(Enumerable.Range(0, parallelism).Select(_ => Task.Run(() => SendBatchesAsync(kinds, cancellationToken), cancellationToken)));
         return sent.Sum();
     }
 
-    private async Task<int> SendBatchesAsync(CancellationToken cancellationToken)
+    private async Task<int> SendBatchesAsync(string[] kinds, CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PazPazDb>();
@@ -41,7 +42,7 @@ public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clo
         {
             var started = Stopwatch.GetTimestamp();
             // Not cancelled halfway: a lease taken but never heard of would hold its rows back until it ran out.
-            var batch = await TakeAsync(db, clock.GetUtcNow(), Math.Max(1, options.Value.SendBatchSize), CancellationToken.None);
+            var batch = await TakeAsync(db, clock.GetUtcNow(), Math.Max(1, options.Value.SendBatchSize), CancellationToken.None, kinds);
             take += Stopwatch.GetTimestamp() - started;
             if (batch.Count == 0) break;
             string? unreachable = null;
@@ -105,12 +106,14 @@ public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clo
     /// Leases up to <paramref name="size"/> due rows (Pending whose time has come, Failed whose wait is over, and either
     /// whose earlier lease ran out) until <see cref="Lease"/> from now, and returns them as they are then.
     /// </summary>
-    internal static Task<List<NotificationDelivery>> TakeAsync(PazPazDb db, DateTimeOffset now, int size, CancellationToken cancellationToken = default) =>
+    internal static Task<List<NotificationDelivery>> TakeAsync(PazPazDb db, DateTimeOffset now, int size, CancellationToken cancellationToken = default,
+        string[]? kinds = null) =>
         db.NotificationDeliveries.FromSql($"""
             UPDATE notification_deliveries AS d
             SET next_attempt_at = {now + Lease}, updated_at = {now}
             WHERE d.id IN (SELECT id FROM notification_deliveries
                            WHERE status IN ('pending', 'failed') AND coalesce(next_attempt_at, due_at) <= {now}
+                             AND ({kinds is not { Length: > 0 }} OR kind = ANY({kinds ?? []}))
                            ORDER BY coalesce(next_attempt_at, due_at), workspace_id -- a practice's digests together: one day's list serves them all
                            LIMIT {size}
                            FOR UPDATE SKIP LOCKED)

@@ -45,8 +45,10 @@ public static class EmailTemplates
     /// <summary>The note page of an appointment: it opens the existing note, or a new one that is created as the therapist types.</summary>
     public static string NoteUrl(string baseUrl, Guid appointmentId) => $"{baseUrl}/appointments/{appointmentId}/note";
 
-    public static EmailMessage AppointmentEvent(string to, string baseUrl, string zone, string kind, AppointmentLine a, bool viaApi)
+    /// <param name="seriesSessions">For a series: how many of its sessions the change reached (the line is the first of them).</param>
+    public static EmailMessage AppointmentEvent(string to, string baseUrl, string zone, string kind, AppointmentLine a, bool viaApi, int? seriesSessions = null)
     {
+        if (seriesSessions is { } n) return SeriesEvent(to, baseUrl, zone, kind, a, viaApi, n);
         var (verb, subjectVerb) = kind switch
         {
             NotificationKinds.Booked => ("was booked", "Booked"),
@@ -64,6 +66,27 @@ public static class EmailTemplates
                 ? $"{a.ClientName}'s appointment {verb}{by}; it is now {time} ({zone})."
                 : $"{a.ClientName}'s appointment on {time} ({zone}) {verb}{by}.",
             lines: [a], link: ($"{baseUrl}/appointments/{a.Id}", "Open the appointment"));
+    }
+
+    private static EmailMessage SeriesEvent(string to, string baseUrl, string zone, string kind, AppointmentLine a, bool viaApi, int sessions)
+    {
+        var (verb, subjectVerb) = kind switch
+        {
+            NotificationKinds.Booked => ("were booked", "Booked"),
+            NotificationKinds.Cancelled => ("were cancelled", "Cancelled"),
+            NotificationKinds.Rescheduled => ("were moved", "Moved"),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a series event."),
+        };
+        var count = sessions == 1 ? "1 session" : $"{sessions} sessions";
+        var time = $"{Day(a.LocalStart)} at {a.LocalStart.ToString("HH:mm", En)}";
+        var by = viaApi ? " through the API" : "";
+        return Build(to, baseUrl,
+            subject: $"{subjectVerb}: {a.ClientName}, {count} from {a.LocalStart.ToString("ddd d MMM HH:mm", En)}",
+            heading: $"{a.ClientName}'s recurring appointments {verb}",
+            intro: kind == NotificationKinds.Rescheduled
+                ? $"{count} of {a.ClientName}'s recurring appointments {verb}{by}; the first is now {time} ({zone})."
+                : $"{count} of {a.ClientName}'s recurring appointments, the first on {time} ({zone}), {verb}{by}.",
+            lines: [a], link: ($"{baseUrl}/appointments/{a.Id}", "Open the first appointment"));
     }
 
     private static EmailMessage Build(string to, string baseUrl, string subject, string heading, string intro,

@@ -60,6 +60,10 @@ public sealed class NotificationJob(DueEmails due, DeliverySender sender, PazPaz
             .Where(d => (d.Status == DeliveryStatus.Sent || d.Status == DeliveryStatus.Skipped) && d.UpdatedAt < before)
             .ExecuteDeleteAsync(cancellationToken);
         if (purged > 0) logger.LogInformation("Forgot {Purged} deliveries done before {Before:u}", purged, before);
+        await Auth.SignInThrottle.PurgeAsync(db, clock.GetUtcNow(), cancellationToken);
+        // Sessions over for a month: none can be used again, and none counts as a network the person signs in from.
+        var sessionsBefore = clock.GetUtcNow() - UserSession.ForgetAfter;
+        await db.UserSessions.IgnoreQueryFilters().Where(s => s.ExpiresAt < sessionsBefore).ExecuteDeleteAsync(cancellationToken);
         return purged;
     }
 }

@@ -39,8 +39,11 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
         var result = new Dictionary<Guid, Composed>();
         foreach (var delivery in batch)
         {
+            // Sent on behalf of its inviter, to someone without an account yet: the invitation decides, not the inviter's settings.
+            if (delivery.Kind == NotificationKinds.Invitation) { result[delivery.Id] = await Team.Invitations.ComposeAsync(db, baseUrl, delivery, clock.GetUtcNow(), cancellationToken); continue; }
             if (!users.TryGetValue(delivery.UserId, out var user) || !user.IsActive) { result[delivery.Id] = Skip("The user is no longer active."); continue; }
             if (!workspaces.TryGetValue(delivery.WorkspaceId, out var workspace) || !workspace.IsActive) { result[delivery.Id] = Skip("The practice is not active."); continue; }
+            if (delivery.Kind == NotificationKinds.SignInLink) { result[delivery.Id] = await SignInLinkAsync(delivery, user, cancellationToken); continue; }
             var wants = settings.GetValueOrDefault(user.Id) ?? UserNotificationSettings.CreateDefaults(workspace.Id, user.Id);
             if (!Wants(wants, delivery.Kind)) { result[delivery.Id] = Skip("Turned off in the notification settings."); continue; }
             var zone = TimeZones.Find(workspace.TimeZone);
@@ -53,7 +56,7 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
                 NotificationKinds.Booked or NotificationKinds.Cancelled or NotificationKinds.Rescheduled or NotificationKinds.Confirmed =>
                     appointment is null ? Skip("The appointment is gone.")
                         : Send(EmailTemplates.AppointmentEvent(user.Email, baseUrl, workspace.TimeZone, delivery.Kind, Line(appointment, zone),
-                            delivery.OccasionKey.EndsWith(":api", StringComparison.Ordinal))),
+                            delivery.OccasionKey.EndsWith(":api", StringComparison.Ordinal), AppointmentEvents.SeriesSessions(delivery.OccasionKey))),
                 _ => Skip($"Unknown kind '{delivery.Kind}'."),
             };
         }
@@ -76,6 +79,17 @@ public sealed class NotificationMessages(PazPazDb db, IOptions<PazPazOptions> op
         var day = NotificationPlanner.DateOf(delivery.OccasionKey).AddDays(tomorrow ? 1 : 0);
         var lines = (await DayAsync(workspace.Id, day, zone, cancellationToken)).Select(a => Line(a, zone)).ToList();
         return Send(EmailTemplates.Digest(user.Email, baseUrl, workspace.TimeZone, day, tomorrow, lines));
+    }
+
+    /// <summary>No one waits longer than this for a sign-in link: an older request (the mail server was down) is dropped.</summary>
+    public static readonly TimeSpan SignInLinkWaitsAtMost = TimeSpan.FromHours(1);
+
+    private async Task<Composed> SignInLinkAsync(NotificationDelivery delivery, User user, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now - delivery.DueAt > SignInLinkWaitsAtMost) return Skip("The sign-in request is over an hour old.");
+        var message = await Auth.SignInLinks.ComposeAsync(db, baseUrl, delivery, user, now, cancellationToken);
+        return message is null ? Skip("No active account has the address any more.") : Send(message);
     }
 
     private async Task<Composed> NotesAsync(NotificationDelivery delivery, User user, Workspace workspace, TimeZoneInfo zone, CancellationToken cancellationToken)

@@ -33,7 +33,13 @@ public static class NotificationsSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString("Default")),
-                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = polling }));
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = SchemaOwner.HangfireSchema,
+                    // With an owner role, the owner prepares the schema at start-up (SchemaOwner); the app's role cannot create tables.
+                    PrepareSchemaIfNecessary = !SchemaOwner.IsSeparate(configuration),
+                    QueuePollInterval = polling,
+                }));
         if (runServer)
             services.AddHangfireServer(o =>
             {

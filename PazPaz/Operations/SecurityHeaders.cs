@@ -28,4 +28,21 @@ public static class SecurityHeaders
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         await next(http);
     });
+
+    /// <summary>
+    /// <c>Cache-Control: no-store</c> on every answer to a signed-in user or API token (pages, fragments, JSON), so no
+    /// browser or proxy cache keeps health data. Decided when the answer starts, after authorization has run; an answer
+    /// that already says no-store (files: <c>private, no-store</c>) keeps its own.
+    /// </summary>
+    public static IApplicationBuilder UseNoStoreWhenSignedIn(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        http.Response.OnStarting(() =>
+        {
+            if (http.User.Identity?.IsAuthenticated == true &&
+                !http.Response.Headers.CacheControl.ToString().Contains("no-store", StringComparison.OrdinalIgnoreCase))
+                http.Response.Headers.CacheControl = "no-store";
+            return Task.CompletedTask;
+        });
+        await next(http);
+    });
 }

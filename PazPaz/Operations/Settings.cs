@@ -24,6 +24,10 @@ public sealed class PazPazOptions
     public int SessionIdleMinutes { get; set; } = 30;
     /// <summary>Sign-in link requests one IP address may make per 15 minutes.</summary>
     public int SignInRequestsPerIp { get; set; } = 10;
+    /// <summary>Two-step codes one IP address may submit per 15 minutes (sign-in and Settings).</summary>
+    public int TwoFactorAttemptsPerIp { get; set; } = 30;
+    /// <summary>Wrong two-step codes per user per 15 minutes, over all their sign-in links and Settings; then 429.</summary>
+    public int TwoFactorFailuresPerUser { get; set; } = 10;
     /// <summary>Fetches of one calendar feed URL per minute (calendar apps poll every 15 minutes to a day).</summary>
     public int FeedRequestsPerToken { get; set; } = 30;
     /// <summary>Feed fetches per minute from one IP address; generous because Google and Apple fetch many users' feeds from shared addresses.</summary>
@@ -32,6 +36,8 @@ public sealed class PazPazOptions
     public int FeedCacheMegabytes { get; set; } = 64;
     /// <summary>Files one user may upload per minute (each file is one upload; answered 429 with Retry-After beyond).</summary>
     public int UploadsPerUserPerMinute { get; set; } = 60;
+    /// <summary>API requests per minute per token (and per user for the browser's own API calls); 429 with Retry-After beyond.</summary>
+    public int ApiRequestsPerTokenPerMinute { get; set; } = 600;
 }
 
 /// <summary>The "Smtp" section; an empty Host means e-mail is written to <see cref="EmailOptions.PickupDirectory"/>.</summary>

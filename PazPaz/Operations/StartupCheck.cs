@@ -24,7 +24,8 @@ public static class StartupCheck
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Default")))
-            problems.Add("ConnectionStrings__Default is missing (e.g. Host=db;Database=pazpaz;Username=pazpaz;Password=…).");
+            problems.Add("ConnectionStrings__Default is missing (e.g. Host=db;Database=pazpaz;Username=pazpaz_app;Password=…).");
+        problems.AddRange(ConnectionProblems(configuration));
 
         var baseUrl = configuration["PazPaz:PublicBaseUrl"];
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -46,6 +47,34 @@ public static class StartupCheck
 
         problems.AddRange(StorageSetup.Problems(configuration));
         return problems;
+    }
+
+    /// <summary>The two connection strings of <see cref="Data.SchemaOwner"/>: the app's role and, optionally, the owner that migrates.</summary>
+    private static IEnumerable<string> ConnectionProblems(IConfiguration configuration)
+    {
+        var app = Parse(configuration.GetConnectionString("Default"));
+        if (app is { Ok: false }) yield return "ConnectionStrings__Default is not a valid connection string (Host=…;Database=…;Username=…;Password=…).";
+        var ownerText = configuration.GetConnectionString(Data.SchemaOwner.ConnectionName);
+        if (ownerText is null) yield break; // one role, as before
+        var owner = Parse(ownerText);
+        if (owner is null or { Ok: false })
+        {
+            yield return "ConnectionStrings__Migrations is empty or not a valid connection string: set it to the owner role that applies migrations " +
+                "(Host=…;Database=…;Username=pazpaz;Password=…), or remove it to run everything as ConnectionStrings__Default.";
+            yield break;
+        }
+        if (app is not { Ok: true }) yield break;
+        if (string.IsNullOrEmpty(app.Value.Builder!.Username))
+            yield return "ConnectionStrings__Default needs Username= (the app's role, e.g. pazpaz_app) when ConnectionStrings__Migrations is set.";
+        if (!string.Equals(owner.Value.Builder!.Database ?? "", app.Value.Builder!.Database ?? "", StringComparison.Ordinal))
+            yield return "ConnectionStrings__Migrations and ConnectionStrings__Default must name the same Database.";
+    }
+
+    private static (bool Ok, Npgsql.NpgsqlConnectionStringBuilder? Builder)? Parse(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString)) return null;
+        try { return (true, new Npgsql.NpgsqlConnectionStringBuilder(connectionString)); }
+        catch (ArgumentException) { return (false, null); }
     }
 
     public static FieldEncryptor Encryptor(IConfiguration configuration)

@@ -16,6 +16,10 @@ public abstract record BookingResult
     public sealed record NotFound(string What) : BookingResult;
     /// <summary>A rule refused the change; <see cref="Field"/> names the input it is about.</summary>
     public sealed record Refused(string Field, string Message) : BookingResult;
+    /// <summary>A series booked or changed: the sessions written (those a scope reached).</summary>
+    public sealed record SeriesSaved(AppointmentSeries Series, List<Appointment> Sessions) : BookingResult;
+    /// <summary>Some sessions of a series clash; nothing was written. Skip those dates, book anyway, or give up.</summary>
+    public sealed record SeriesConflicted(List<SeriesClash> Clashes) : BookingResult;
 }
 
 public sealed record NewAppointment(Guid ClientId, DateTimeOffset Start, DateTimeOffset End, Guid? ServiceId = null,
@@ -28,7 +32,7 @@ public enum SessionNoteAction { Keep, Delete }
 /// transaction-scoped advisory lock first, so "check for conflicts, then save" is atomic: two concurrent bookings
 /// of one free slot cannot both succeed without confirmation.
 /// </summary>
-public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser current, AuditLog audit, TimeProvider clock, AppointmentEvents events)
+public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser current, AuditLog audit, TimeProvider clock, AppointmentEvents events)
 {
     public async Task<BookingResult> BookAsync(NewAppointment input, bool allowConflict, CancellationToken cancellationToken = default)
     {
@@ -79,6 +83,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
                 if (!appointment.Edit(edit, clock.GetUtcNow())) return new BookingResult.Saved(appointment);
             }
             catch (DomainException e) { return new BookingResult.Refused("scheduled_end", e.Message); }
+            appointment.MarkChangedOnItsOwn(); // "this session": a later edit of its series leaves it as it is
 
             var moved = appointment.ScheduledStart != oldStart || appointment.ScheduledEnd != oldEnd;
             if (moved && appointment.BlocksTime && !allowConflict &&
@@ -100,7 +105,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
         var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (appointment is null) return new BookingResult.NotFound("Appointment");
         var hasNote = await db.SessionNotes.AnyAsync(n => n.AppointmentId == id, cancellationToken);
-        if (Appointment.WhyNot(appointment.Status, status, hasNote) is { } reason) return new BookingResult.Refused("status", reason);
+        if (appointment.WhyNot(status, hasNote, clock.GetUtcNow()) is { } reason) return new BookingResult.Refused("status", reason);
 
         var takesSlotBack = !appointment.BlocksTime && status is AppointmentStatus.Scheduled or AppointmentStatus.Completed;
         return await UnderLockAsync(async () =>
@@ -150,6 +155,20 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
     /// <summary>The reason a note deleted with its appointment carries when the appointment's deletion gave none.</summary>
     public const string DeletedWithAppointment = "Deleted with its appointment.";
 
+    /// <summary>
+    /// The Undo of "Complete", shortly after it (<see cref="Appointment.WhyNotUndoCompletion"/>). A completed session keeps
+    /// its slot, so going back to scheduled needs no conflict check; no e-mail goes out for it.
+    /// </summary>
+    public async Task<BookingResult> UndoCompletionAsync(Guid id, AppointmentStatus back, CancellationToken cancellationToken = default)
+    {
+        var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (appointment is null) return new BookingResult.NotFound("Appointment");
+        if (appointment.WhyNotUndoCompletion(back, clock.GetUtcNow()) is { } reason) return new BookingResult.Refused("status", reason);
+        appointment.UndoCompletion(back, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return new BookingResult.Saved(appointment);
+    }
+
     /// <summary>Undo of a delete: the appointment comes back if its slot is still free (or the user confirms).</summary>
     public async Task<BookingResult> UndeleteAsync(Guid id, bool allowConflict, CancellationToken cancellationToken = default)
     {
@@ -178,7 +197,37 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
     }
 
     /// <summary>Runs <paramref name="work"/> in a transaction holding the workspace's advisory lock.</summary>
-    private async Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes the practice's time zone. With <paramref name="keepLocalTimes"/> every appointment from now on keeps its
+    /// wall-clock time (09:15 stays 09:15 in the new zone: the usual intent when the zone was set wrong), so its instant
+    /// moves; otherwise the instants stay and the calendar shows them at the new zone's times. No "rescheduled" e-mail
+    /// goes out for it (nobody's local time changed); feeds see the new times (SEQUENCE rises) and reminders follow.
+    /// Returns how many appointments moved.
+    /// </summary>
+    public async Task<int> ChangeTimeZoneAsync(Workspace workspace, string timeZone, bool keepLocalTimes, CancellationToken cancellationToken = default)
+    {
+        return await UnderLockAsync(async () =>
+        {
+            var moved = 0;
+            var (from, to) = (TimeZones.Find(workspace.TimeZone), TimeZones.Find(timeZone.Trim()));
+            var now = clock.GetUtcNow();
+            if (keepLocalTimes)
+                foreach (var appointment in await db.Appointments.Where(a => a.ScheduledEnd > now).ToListAsync(cancellationToken))
+                {
+                    DateTimeOffset Same(DateTimeOffset instant) => TimeZones.ToUtc(TimeZoneInfo.ConvertTime(instant, from).DateTime, to);
+                    if (appointment.Edit(new AppointmentEdit { Start = Same(appointment.ScheduledStart), End = Same(appointment.ScheduledEnd) }, now)) moved++;
+                }
+            workspace.ChangeTimeZone(timeZone);
+            await db.SaveChangesAsync(cancellationToken);
+            return moved;
+        }, _ => true, cancellationToken);
+    }
+
+    private Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken) =>
+        UnderLockAsync(work, result => result is BookingResult.Saved or BookingResult.SeriesSaved, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> holding the workspace's booking lock; commits when <paramref name="commit"/> says so.</summary>
+    private async Task<T> UnderLockAsync<T>(Func<Task<T>> work, Func<T, bool> commit, CancellationToken cancellationToken)
     {
         var key = LockKey(current.RequireWorkspaceId());
         var strategy = db.Database.CreateExecutionStrategy();
@@ -187,7 +236,7 @@ public sealed class Booking(PazPazDb db, ConflictChecker conflicts, CurrentUser 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
             var result = await work();
-            if (result is BookingResult.Saved) await transaction.CommitAsync(cancellationToken);
+            if (commit(result)) await transaction.CommitAsync(cancellationToken);
             return result;
         });
     }

@@ -20,6 +20,13 @@ public sealed class AppointmentActionTests(PazPazApp app) : AppTest(app)
         return (practice, noa, (await App.SignedInAsync(practice.Owner.Email)).AsHtmx());
     }
 
+    /// <summary>A whole hour two to three hours before the test clock's now: completing and no-show need a session that has started (§4).</summary>
+    private DateTimeOffset StartedEarlier()
+    {
+        var now = App.Clock.GetUtcNow();
+        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-2);
+    }
+
     private Task<Appointment> ReloadAsync(Guid id) => App.WithDbAsync(db => db.Appointments.IgnoreQueryFilters().SingleAsync(a => a.Id == id));
 
     private static IElement Toast(IDocument answer) =>
@@ -112,7 +119,7 @@ public sealed class AppointmentActionTests(PazPazApp app) : AppTest(app)
     public async Task Completing_and_no_show_answer_with_a_toast()
     {
         var (practice, noa, browser) = await PracticeAsync();
-        var appointment = await App.AppointmentAsync(practice.Workspace.Id, noa.Id, Ten);
+        var appointment = await App.AppointmentAsync(practice.Workspace.Id, noa.Id, StartedEarlier());
 
         var completed = await browser.PostFieldsAsync($"/appointments/{appointment.Id}/status", ("status", "completed"));
         AssertToastAnswer(completed);
@@ -122,6 +129,34 @@ public sealed class AppointmentActionTests(PazPazApp app) : AppTest(app)
         var noShow = await browser.PostFieldsAsync($"/appointments/{appointment.Id}/status", ("status", "no_show"));
         AssertToastAnswer(noShow);
         Assert.Equal(AppointmentStatus.NoShow, (await ReloadAsync(appointment.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Complete_offers_undo_which_puts_back_what_it_was_but_only_shortly_after()
+    {
+        var (practice, noa, browser) = await PracticeAsync();
+        var appointment = await App.AppointmentAsync(practice.Workspace.Id, noa.Id, StartedEarlier());
+
+        var completed = await browser.PostFieldsAsync($"/appointments/{appointment.Id}/status", ("status", "completed"));
+        var undone = await browser.SubmitAsync(await completed.ParseAsync(), "#toast form");
+
+        Assert.Equal(HttpStatusCode.OK, undone.StatusCode);
+        Assert.Contains(undone.HxTriggers(), t => t.Contains("appointment-saved"));
+        Assert.Contains("No longer marked completed", (await undone.ParseAsync()).Body.Text());
+        Assert.Equal(AppointmentStatus.Scheduled, (await ReloadAsync(appointment.Id)).Status);
+
+        // From a no-show, Undo goes back to the no-show.
+        await browser.PostFieldsAsync($"/appointments/{appointment.Id}/status", ("status", "no_show"));
+        completed = await browser.PostFieldsAsync($"/appointments/{appointment.Id}/status", ("status", "completed"));
+        await browser.SubmitAsync(await completed.ParseAsync(), "#toast form");
+        Assert.Equal(AppointmentStatus.NoShow, (await ReloadAsync(appointment.Id)).Status);
+
+        // Later, §4 holds again: a completed session does not go back.
+        completed = await browser.PostFieldsAsync($"/appointments/{appointment.Id}/status", ("status", "completed"));
+        App.Clock.Advance(Appointment.CompletionUndoWindow + TimeSpan.FromMinutes(1));
+        var late = await browser.SubmitAsync(await completed.ParseAsync(), "#toast form");
+        Assert.Contains("It is too late to undo this", (await late.ParseAsync()).Body.Text());
+        Assert.Equal(AppointmentStatus.Completed, (await ReloadAsync(appointment.Id)).Status);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class AppointmentFormTests(PazPazApp app) : AppTest(app)
         Assert.Equal(night.ToString("yyyy-MM-dd"), form.QuerySelector("#appointment-date")?.GetAttribute("value"));
         Assert.Equal((start, end), (form.QuerySelector("#appointment-start")?.GetAttribute("value"), form.QuerySelector("#appointment-end")?.GetAttribute("value")));
         var response = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string> { ["client_id"] = noa.Id.ToString() });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var saved = Assert.Single(await AppointmentsAsync());
         Assert.Equal(TimeZones.ToUtc(night.ToDateTime(TimeOnly.Parse(start)), Jerusalem), saved.ScheduledStart);
         Assert.Equal(TimeSpan.FromHours(1), saved.ScheduledEnd - saved.ScheduledStart);
@@ -84,7 +84,7 @@ public sealed class AppointmentFormTests(PazPazApp app) : AppTest(app)
     }
 
     [Fact]
-    public async Task Booking_answers_204_with_appointment_saved_and_stores_the_time_in_UTC()
+    public async Task Booking_answers_a_toast_naming_client_and_day_with_appointment_saved_and_stores_the_time_in_UTC()
     {
         var (practice, noa, browser) = await PracticeAsync();
         var service = await App.WithDbAsync(async db =>
@@ -103,8 +103,12 @@ public sealed class AppointmentFormTests(PazPazApp app) : AppTest(app)
             ["end"] = "10:45", ["notes"] = "First visit",
         });
 
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(response.HxTriggers(), t => t.Contains("appointment-saved"));
+        var toast = (await response.ParseAsync()).QuerySelector("#toast")!;
+        var thisYear = TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), Jerusalem).Year == 2026;
+        Assert.Contains($"Booked Noa Cohen · Tue 10 Mar{(thisYear ? "" : " 2026")} 10:00", toast.Text());
+        Assert.Equal("/calendar?view=week&date=2026-03-10", toast.QuerySelector("a")?.GetAttribute("href"));
         var saved = Assert.Single(await AppointmentsAsync());
         Assert.Equal(TenLocal, saved.ScheduledStart);
         Assert.Equal(TenLocal.AddMinutes(45), saved.ScheduledEnd);
@@ -113,6 +117,82 @@ public sealed class AppointmentFormTests(PazPazApp app) : AppTest(app)
         Assert.Equal(LocationType.Clinic, saved.LocationType);
         Assert.Equal("Room 2", saved.LocationDetails);
         Assert.Equal("First visit", saved.Notes);
+    }
+
+    [Fact]
+    public async Task A_booking_more_than_a_year_ahead_is_asked_about_once_and_the_toast_shows_the_year()
+    {
+        var (_, noa, browser) = await PracticeAsync();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), Jerusalem).DateTime);
+        var far = today.AddYears(1).AddDays(2);
+        var form = await browser.GetPageAsync($"/appointments/new?start={far:yyyy-MM-dd}T10:00");
+
+        var warned = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string> { ["client_id"] = noa.Id.ToString() });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, warned.StatusCode);
+        var warning = await warned.ParseAsync();
+        Assert.Contains($"{far.ToDateTime(TimeOnly.MinValue):dddd d MMMM yyyy} is more than a year ahead", warning.QuerySelector("[data-testid=far-ahead]").Text());
+        Assert.Empty(await AppointmentsAsync());
+
+        // Another date in the same form asks again; the confirmed date books.
+        var booked = await browser.SubmitAsync(warning, "#appointment-form");
+        Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
+        Assert.Contains($"Booked Noa Cohen · {far.ToDateTime(TimeOnly.MinValue):ddd d MMM yyyy} 10:00", (await booked.ParseAsync()).QuerySelector("#toast").Text());
+        Assert.Single(await AppointmentsAsync());
+
+        var nextDay = await browser.SubmitAsync(warning, "#appointment-form", new Dictionary<string, string> { ["date"] = far.AddDays(1).ToString("yyyy-MM-dd") });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, nextDay.StatusCode);
+        Assert.Single(await AppointmentsAsync());
+    }
+
+    [Fact]
+    public async Task An_end_before_the_start_is_the_next_day_for_a_late_session_and_a_mistake_otherwise()
+    {
+        var (_, noa, browser) = await PracticeAsync();
+        var form = await browser.GetPageAsync("/appointments/new?start=2026-03-10T23:00");
+
+        var conflicts = await (await browser.GetAsync("/appointments/conflicts?date=2026-03-10&start=23:00&end=00:30")).ParseAsync();
+        Assert.Equal("Ends the next day, Wed 11 Mar at 00:30.", conflicts.QuerySelector("[data-testid=overnight]").Text());
+
+        var mistake = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string>
+        {
+            ["client_id"] = noa.Id.ToString(), ["start"] = "10:00", ["end"] = "09:00",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, mistake.StatusCode);
+        Assert.Equal("The end must be after the start.", (await mistake.ParseAsync()).QuerySelector("#end-error").Text());
+
+        var late = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string>
+        {
+            ["client_id"] = noa.Id.ToString(), ["start"] = "23:00", ["end"] = "00:30",
+        });
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        var saved = Assert.Single(await AppointmentsAsync());
+        // 23:00 on 10 March to 00:30 on 11 March in Jerusalem (UTC+2).
+        Assert.Equal((new DateTimeOffset(2026, 3, 10, 21, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 10, 22, 30, 0, TimeSpan.Zero)),
+            (saved.ScheduledStart, saved.ScheduledEnd));
+
+        // Opened again, the form shows the same times and says it ends the next day.
+        var edit = await browser.GetPageAsync($"/appointments/{saved.Id}");
+        Assert.Equal(("23:00", "00:30"), (edit.QuerySelector("#appointment-start")?.GetAttribute("value"), edit.QuerySelector("#appointment-end")?.GetAttribute("value")));
+        Assert.Equal("Ends the next day, Wed 11 Mar at 00:30.", edit.QuerySelector("[data-testid=overnight]").Text());
+    }
+
+    [Fact]
+    public async Task Text_typed_in_the_client_box_but_not_chosen_is_kept_and_prefills_new_client()
+    {
+        var (_, _, browser) = await PracticeAsync();
+        var form = await browser.GetPageAsync("/appointments/new?start=2026-03-10T10:00");
+
+        var response = await browser.SubmitAsync(form, "#appointment-form", new Dictionary<string, string> { ["client_query"] = "Lior Ben Shapiro" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = await response.ParseAsync();
+        Assert.Equal("Lior Ben Shapiro", page.QuerySelector("#client-query")?.GetAttribute("value"));
+        Assert.Equal("Choose a client, or add a new one.", page.QuerySelector("#client_id-error").Text());
+        Assert.NotNull(page.QuerySelector("#client-picker details[open]"));
+        Assert.Equal("Lior", page.QuerySelector("#new-client-first-name")?.GetAttribute("value"));
+        Assert.Equal("Ben Shapiro", page.QuerySelector("#new-client-last-name")?.GetAttribute("value"));
+        Assert.Empty(await AppointmentsAsync());
     }
 
     [Fact]
@@ -159,7 +239,7 @@ public sealed class AppointmentFormTests(PazPazApp app) : AppTest(app)
 
         var booked = await browser.SubmitAsync(warning, "#appointment-form");
 
-        Assert.Equal(HttpStatusCode.NoContent, booked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
         Assert.Equal(2, (await AppointmentsAsync()).Count);
     }
 

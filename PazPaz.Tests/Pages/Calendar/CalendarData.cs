@@ -12,7 +12,9 @@ public static class CalendarData
         app.WithDbAsync(async db =>
         {
             var appointment = Appointment.Create(workspaceId, clientId, start, start.AddMinutes(minutes), LocationType.Clinic, serviceId);
-            if (status != AppointmentStatus.Scheduled) appointment.ChangeStatus(status, hasSessionNote: false, app.Clock.GetUtcNow());
+            // A seeded status was set as it would have been: completed or missed once the session was over, whatever the test clock says.
+            var end = start.AddMinutes(minutes);
+            if (status != AppointmentStatus.Scheduled) appointment.ChangeStatus(status, hasSessionNote: false, app.Clock.GetUtcNow() > end ? app.Clock.GetUtcNow() : end);
             db.Add(appointment);
             await db.SaveChangesAsync();
             return appointment;

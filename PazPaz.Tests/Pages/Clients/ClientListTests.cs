@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Domain;
+using PazPaz.Tests.Pages.Calendar;
 using PazPaz.Tests.Support;
 
 namespace PazPaz.Tests.Pages.Clients;
@@ -116,6 +117,36 @@ public sealed class ClientListTests(PazPazApp app) : AppTest(app)
         Assert.Equal(["Client, Old", "Cohen, Noa"], Names(all));
         Assert.Contains("Archived", all.QuerySelectorAll("#client-results li")[0].TextContent);
         Assert.True(((AngleSharp.Html.Dom.IHtmlInputElement)all.QuerySelector("input[name=archived]")!).IsChecked);
+    }
+
+    [Theory]
+    [InlineData("cancel", "Their 2 upcoming appointments were cancelled.")]
+    [InlineData("keep", "Their 2 upcoming appointments were kept.")]
+    public async Task Archiving_a_client_with_upcoming_appointments_asks_whether_to_cancel_or_keep_them(string choice, string says)
+    {
+        var practice = await App.PracticeAsync(email: "dana@example.com");
+        var client = await App.ClientAsync(practice.Workspace.Id, "Noa", "Cohen");
+        var now = App.Clock.GetUtcNow();
+        var past = await App.AppointmentAsync(practice.Workspace.Id, client.Id, now.AddDays(-3));
+        await App.AppointmentAsync(practice.Workspace.Id, client.Id, now.AddDays(2));
+        await App.AppointmentAsync(practice.Workspace.Id, client.Id, now.AddDays(9));
+        var browser = await App.SignedInAsync("dana@example.com");
+
+        var details = await browser.GetPageAsync($"/clients/{client.Id}");
+        var asked = await browser.SubmitAsync(details, "form[action*='handler=Archive']");
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        Assert.True((await App.WithDbAsync(db => db.Clients.IgnoreQueryFilters().SingleAsync())).IsActive); // nothing happened yet
+        var question = await browser.GetPageAsync(asked.Headers.Location!.OriginalString);
+        var panel = question.QuerySelector("[data-testid=archive-confirm]")!;
+        Assert.Contains("Noa still has 2 upcoming appointments", panel.TextContent);
+
+        var archived = await browser.SubmitAsync(question, "[data-testid=archive-confirm] form", new Dictionary<string, string> { ["upcoming"] = choice });
+        Assert.Equal(HttpStatusCode.Redirect, archived.StatusCode);
+        Assert.Contains(says, (await browser.GetPageAsync(archived.Headers.Location!.OriginalString)).QuerySelector("#flash")!.TextContent);
+        Assert.False((await App.WithDbAsync(db => db.Clients.IgnoreQueryFilters().SingleAsync())).IsActive);
+        var statuses = await App.WithDbAsync(db => db.Appointments.IgnoreQueryFilters().Where(a => a.Id != past.Id).Select(a => a.Status).ToListAsync());
+        Assert.All(statuses, s => Assert.Equal(choice == "cancel" ? AppointmentStatus.Cancelled : AppointmentStatus.Scheduled, s));
+        Assert.Equal(AppointmentStatus.Scheduled, (await App.WithDbAsync(db => db.Appointments.IgnoreQueryFilters().SingleAsync(a => a.Id == past.Id))).Status);
     }
 
     [Fact]

@@ -55,9 +55,10 @@ public sealed class NotificationSettingsPageTests(PazPazApp app) : AppTest(app)
         Assert.Equal("switch", page.QuerySelector("#Input_EmailEnabled")!.GetAttribute("role"));
         Assert.False(IsOn(page, "Input_DigestEnabled"));
         Assert.Equal("08:00", page.QuerySelector("#Input_DigestTime")!.GetAttribute("value"));
-        Assert.Equal([1, 2, 3, 4, 5], DaysTicked(page.QuerySelector("#notifications-digest")!));
+        // The digests' days follow the working week: in Israel, Sunday to Thursday, and the evenings before them.
+        Assert.Equal([0, 1, 2, 3, 4], DaysTicked(page.QuerySelector("#notifications-digest")!));
         Assert.Equal("20:00", page.QuerySelector("#Input_TomorrowDigestTime")!.GetAttribute("value"));
-        Assert.Equal([0, 1, 2, 3, 4], DaysTicked(page.QuerySelector("#notifications-tomorrow-digest")!));
+        Assert.Equal([0, 1, 2, 3, 6], DaysTicked(page.QuerySelector("#notifications-tomorrow-digest")!));
         Assert.True(IsOn(page, "Input_ReminderEnabled"));
         Assert.Equal("60", page.QuerySelector<IHtmlSelectElement>("#Input_ReminderMinutes")!.Value);
         Assert.Equal(["15", "30", "60", "120", "1440"], page.QuerySelectorAll("#Input_ReminderMinutes option").Select(o => o.GetAttribute("value")));

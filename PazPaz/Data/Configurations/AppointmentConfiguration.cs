@@ -29,6 +29,9 @@ public sealed class AppointmentConfiguration(FieldEncryptor encryptor) : IEntity
         // The reminder job's scan: appointments still to come across all practices, by start.
         b.HasIndex(a => a.ScheduledStart).HasDatabaseName("ix_appointments_upcoming_reminders")
             .HasFilter("status = 'scheduled' AND deleted_at IS NULL");
+        // A series' sessions in its order, for "5 of 12" and the scoped edits.
+        b.HasIndex(a => new { a.SeriesId, a.SeriesDate }).HasDatabaseName("ix_appointments_series_date").HasFilter("series_id IS NOT NULL");
+        b.HasOne<AppointmentSeries>().WithMany().HasForeignKey(a => a.SeriesId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(a => a.Client).WithMany().HasForeignKey(a => a.ClientId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(a => a.Service).WithMany().HasForeignKey(a => a.ServiceId).OnDelete(DeleteBehavior.SetNull);

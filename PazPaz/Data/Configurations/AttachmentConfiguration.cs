@@ -21,7 +21,6 @@ public sealed class AttachmentConfiguration(FieldEncryptor encryptor) : IEntityT
         b.Property(a => a.ContentType).HasMaxLength(100);
         b.Property(a => a.StorageKey).HasMaxLength(500);
         b.Ignore(a => a.IsDeleted);
-        b.Ignore(a => a.IsImage);
         b.Ignore(a => a.IsPdf);
         b.Ignore(a => a.ThumbnailKey);
         b.HasIndex(a => new { a.WorkspaceId, a.ClientId });

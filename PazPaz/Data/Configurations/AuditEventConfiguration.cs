@@ -16,7 +16,8 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         b.Property(a => a.Metadata).HasColumnType("jsonb");
         b.Property(a => a.IpAddress).HasMaxLength(64);
         b.Property(a => a.UserAgent).HasMaxLength(512);
-        b.HasIndex(a => new { a.WorkspaceId, a.OccurredAt });
+        // The audit viewer's keyset order, newest first inside one workspace (it also serves the old (workspace_id, occurred_at) uses).
+        b.HasIndex(a => new { a.WorkspaceId, a.OccurredAt, a.Id }).IsDescending(false, true, true);
         b.HasIndex(a => new { a.ResourceType, a.ResourceId });
         b.HasIndex(a => a.UserId);
     }

@@ -20,7 +20,7 @@ public sealed class UserConfiguration(FieldEncryptor encryptor) : IEntityTypeCon
         b.Property(u => u.SecurityStamp).HasMaxLength(64).IsPersonal();
         b.Property(u => u.InvitationTokenHash).HasMaxLength(64).IsPersonal();
         b.Property(u => u.TotpSecret).IsEncrypted(encryptor);
-        b.Property(u => u.TotpBackupCodes).IsEncrypted(encryptor);
+        b.Property(u => u.WorkingHours).HasColumnType("jsonb");
         b.HasIndex(u => new { u.WorkspaceId, u.Email }).IsUnique().HasDatabaseName("uq_users_workspace_email");
         b.HasIndex(u => u.Email);
         b.HasOne(u => u.Workspace).WithMany().HasForeignKey(u => u.WorkspaceId).OnDelete(DeleteBehavior.Restrict);

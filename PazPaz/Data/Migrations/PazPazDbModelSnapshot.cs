@@ -56,6 +56,10 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -80,7 +84,8 @@ namespace PazPaz.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("token_hash");
+                        .HasColumnName("token_hash")
+                        .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -116,6 +121,10 @@ namespace PazPaz.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<bool>("ChangedOnItsOwn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("changed_on_its_own");
 
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid")
@@ -169,6 +178,14 @@ namespace PazPaz.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
 
+                    b.Property<DateOnly?>("SeriesDate")
+                        .HasColumnType("date")
+                        .HasColumnName("series_date");
+
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("series_id");
+
                     b.Property<Guid?>("ServiceId")
                         .HasColumnType("uuid")
                         .HasColumnName("service_id");
@@ -207,6 +224,10 @@ namespace PazPaz.Data.Migrations
                     b.HasIndex("ServiceId")
                         .HasDatabaseName("ix_appointments_service_id");
 
+                    b.HasIndex("SeriesId", "SeriesDate")
+                        .HasDatabaseName("ix_appointments_series_date")
+                        .HasFilter("series_id IS NOT NULL");
+
                     b.HasIndex("WorkspaceId", "Status")
                         .HasDatabaseName("ix_appointments_workspace_status");
 
@@ -230,6 +251,82 @@ namespace PazPaz.Data.Migrations
                             t.HasCheckConstraint("ck_appointments_max_length", "scheduled_end - scheduled_start <= interval '24 hours'");
 
                             t.HasCheckConstraint("ck_appointments_status", "status IN ('scheduled', 'completed', 'cancelled', 'no_show')");
+                        });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.AppointmentSeries", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<int?>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<DateOnly>("FirstDate")
+                        .HasColumnType("date")
+                        .HasColumnName("first_date");
+
+                    b.Property<int>("IntervalWeeks")
+                        .HasColumnType("integer")
+                        .HasColumnName("interval_weeks");
+
+                    b.Property<TimeOnly>("StartTime")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("start_time");
+
+                    b.Property<DateOnly?>("Until")
+                        .HasColumnType("date")
+                        .HasColumnName("until");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WeekStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("week_start");
+
+                    b.Property<int>("WeekdayMask")
+                        .HasColumnType("integer")
+                        .HasColumnName("weekday_mask");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_appointment_series");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_appointment_series_client_id");
+
+                    b.HasIndex("WorkspaceId", "ClientId")
+                        .HasDatabaseName("ix_appointment_series_workspace_client");
+
+                    b.ToTable("appointment_series", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_appointment_series_duration", "duration_minutes BETWEEN 1 AND 1440");
+
+                            t.HasCheckConstraint("ck_appointment_series_interval", "interval_weeks BETWEEN 1 AND 52");
+
+                            t.HasCheckConstraint("ck_appointment_series_span", "until IS NULL OR until < first_date + interval '2 years'");
+
+                            t.HasCheckConstraint("ck_appointment_series_weekdays", "weekday_mask BETWEEN 1 AND 127");
                         });
                 });
 
@@ -394,13 +491,50 @@ namespace PazPaz.Data.Migrations
                     b.HasIndex("ResourceType", "ResourceId")
                         .HasDatabaseName("ix_audit_events_resource_type_resource_id");
 
-                    b.HasIndex("WorkspaceId", "OccurredAt")
-                        .HasDatabaseName("ix_audit_events_workspace_id_occurred_at");
+                    b.HasIndex("WorkspaceId", "OccurredAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_audit_events_workspace_id_occurred_at_id");
 
                     b.ToTable("audit_events", null, t =>
                         {
                             t.HasCheckConstraint("ck_audit_events_action", "action IN ('create', 'read', 'update', 'delete', 'login', 'logout', 'login_failed', 'export', 'print', 'share')");
                         });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.BlockedAddress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BlockedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("blocked_by_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_blocked_addresses");
+
+                    b.HasIndex("Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_blocked_addresses_email");
+
+                    b.ToTable("blocked_addresses", (string)null);
                 });
 
             modelBuilder.Entity("PazPaz.Domain.CalendarFeed", b =>
@@ -601,6 +735,134 @@ namespace PazPaz.Data.Migrations
                     b.ToTable("clients", null, t =>
                         {
                             t.HasCheckConstraint("ck_clients_names", "length(btrim(first_name)) > 0 AND length(btrim(last_name)) > 0");
+                        });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<Guid?>("AcceptedUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("accepted_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("full_name")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<Guid>("InvitedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invited_by_user_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("LinkVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("link_version");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<string>("WorkspaceName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("workspace_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("AcceptedUserId")
+                        .HasDatabaseName("ix_invitations_accepted_user_id");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_invitations_email");
+
+                    b.HasIndex("InvitedByUserId")
+                        .HasDatabaseName("ix_invitations_invited_by_user_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.HasIndex("WorkspaceId", "Status")
+                        .HasDatabaseName("ix_invitations_workspace_id_status");
+
+                    b.ToTable("invitations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_invitations_email_normalized", "email = lower(btrim(email))");
+
+                            t.HasCheckConstraint("ck_invitations_kind", "kind IN ('assistant', 'therapist')");
+
+                            t.HasCheckConstraint("ck_invitations_practice", "(kind = 'assistant' AND workspace_id IS NOT NULL) OR (kind = 'therapist' AND workspace_name IS NOT NULL AND time_zone IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_invitations_role", "role IN ('owner', 'assistant')");
+
+                            t.HasCheckConstraint("ck_invitations_status", "status IN ('pending', 'accepted', 'revoked')");
                         });
                 });
 
@@ -998,12 +1260,44 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.SignInCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("Key", "WindowStart")
+                        .HasName("pk_sign_in_counters");
+
+                    b.HasIndex("WindowStart")
+                        .HasDatabaseName("ix_sign_in_counters_window_start");
+
+                    b.ToTable("sign_in_counters", (string)null);
+                });
+
             modelBuilder.Entity("PazPaz.Domain.SignInLink", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CodeAcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("code_accepted_at");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_attempts");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1046,6 +1340,55 @@ namespace PazPaz.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_sign_in_links_expiry", "expires_at > created_at");
                         });
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<string>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("salt")
+                        .HasAnnotation("PazPaz:Personal", true);
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_totp_backup_codes");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_totp_backup_codes_user_id");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_totp_backup_codes_workspace_id");
+
+                    b.ToTable("totp_backup_codes", (string)null);
                 });
 
             modelBuilder.Entity("PazPaz.Domain.User", b =>
@@ -1112,11 +1455,6 @@ namespace PazPaz.Data.Migrations
                         .HasColumnName("security_stamp")
                         .HasAnnotation("PazPaz:Personal", true);
 
-                    b.Property<string>("TotpBackupCodes")
-                        .HasColumnType("text")
-                        .HasColumnName("totp_backup_codes")
-                        .HasAnnotation("PazPaz:Personal", true);
-
                     b.Property<bool>("TotpEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("totp_enabled");
@@ -1124,6 +1462,10 @@ namespace PazPaz.Data.Migrations
                     b.Property<DateTimeOffset?>("TotpEnrolledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("totp_enrolled_at");
+
+                    b.Property<long?>("TotpLastUsedStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("totp_last_used_step");
 
                     b.Property<string>("TotpSecret")
                         .HasColumnType("text")
@@ -1133,6 +1475,10 @@ namespace PazPaz.Data.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("WorkingHours")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("working_hours");
 
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid")
@@ -1290,6 +1636,70 @@ namespace PazPaz.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip_address");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTimeOffset>("SignedInAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_in_at");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("user_agent");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_sessions");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_sessions_user_id")
+                        .HasFilter("ended_at IS NULL");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasDatabaseName("ix_user_sessions_workspace_id");
+
+                    b.ToTable("user_sessions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_user_sessions_end_reason", "end_reason IN ('sign_out', 'ended_by_user', 'everywhere', 'deactivated', 'workspace_suspended', 'address_blocked')");
+
+                            t.HasCheckConstraint("ck_user_sessions_expiry", "expires_at > signed_in_at");
+                        });
+                });
+
             modelBuilder.Entity("PazPaz.Domain.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1310,6 +1720,10 @@ namespace PazPaz.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("name");
+
+                    b.Property<bool>("RequireTwoFactor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("require_two_factor");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1383,6 +1797,12 @@ namespace PazPaz.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_appointments_locations_location_id");
 
+                    b.HasOne("PazPaz.Domain.AppointmentSeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_appointments_appointment_series_series_id");
+
                     b.HasOne("PazPaz.Domain.Service", "Service")
                         .WithMany()
                         .HasForeignKey("ServiceId")
@@ -1401,6 +1821,23 @@ namespace PazPaz.Data.Migrations
                     b.Navigation("Location");
 
                     b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.AppointmentSeries", b =>
+                {
+                    b.HasOne("PazPaz.Domain.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointment_series_clients_client_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointment_series_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.Attachment", b =>
@@ -1451,6 +1888,28 @@ namespace PazPaz.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_clients_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.Invitation", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("AcceptedUserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_invitations_users_accepted_user_id");
+
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("InvitedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invitations_users_invited_by_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_invitations_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.Location", b =>
@@ -1546,6 +2005,23 @@ namespace PazPaz.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("PazPaz.Domain.TotpBackupCode", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_totp_backup_codes_users_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_totp_backup_codes_workspaces_workspace_id");
+                });
+
             modelBuilder.Entity("PazPaz.Domain.User", b =>
                 {
                     b.HasOne("PazPaz.Domain.Workspace", "Workspace")
@@ -1573,6 +2049,23 @@ namespace PazPaz.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_user_notification_settings_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("PazPaz.Domain.UserSession", b =>
+                {
+                    b.HasOne("PazPaz.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_sessions_users_user_id");
+
+                    b.HasOne("PazPaz.Domain.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_sessions_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("PazPaz.Domain.SessionNote", b =>

@@ -11,7 +11,7 @@ namespace PazPaz.Files;
 /// </summary>
 public static class FileNames
 {
-    public const int MaxLength = 120;
+    public const int MaxLength = Domain.Attachment.MaxNameLength;
     private const string Fallback = "file";
 
     // Replaced rather than dropped, so "Report: May" stays readable as "Report_ May". / and \ never get here (only the

@@ -45,8 +45,12 @@ public static class FileTypes
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>The name a therapist knows the format by, for messages: "JPEG", "PNG", "WebP", "PDF".</summary>
-    internal static string Describe(FileKind kind) => kind switch
+    /// <summary>The kind of a stored file, from the content type <see cref="ContentType"/> gave it.</summary>
+    public static FileKind FromContentType(string contentType) =>
+        Enum.GetValues<FileKind>().FirstOrDefault(kind => ContentType(kind) == contentType, FileKind.Pdf);
+
+    /// <summary>The name a therapist knows the format by, for messages and lists: "JPEG", "PNG", "WebP", "PDF".</summary>
+    public static string Describe(FileKind kind) => kind switch
     {
         FileKind.Jpeg => "JPEG",
         FileKind.Png => "PNG",

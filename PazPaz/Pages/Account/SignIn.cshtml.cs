@@ -27,10 +27,11 @@ public sealed class SignInModel(SignInLinks links, SignInThrottle throttle) : Pa
             return Page();
         }
         var ip = HttpContext.Connection.RemoteIpAddress?.ToString();
-        if (!throttle.TryAcquire(ip)) return StatusCode(StatusCodes.Status429TooManyRequests);
+        var budget = await throttle.SpendAsync(ip, PazPaz.Domain.User.NormalizeEmail(Input.Email!), cancellationToken);
+        if (budget == SignInBudget.TooManyFromIp) return StatusCode(StatusCodes.Status429TooManyRequests);
 
-        await links.RequestAsync(Input.Email!, ip, cancellationToken);
-        // The same answer whether or not the address has an account.
+        await links.RequestAsync(Input.Email!, ip, send: budget == SignInBudget.Send, cancellationToken);
+        // The same work and the same answer whether or not the address has an account; the e-mail goes out in the background.
         Sent = true;
         return Page();
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
@@ -7,7 +8,7 @@ using PazPaz.Domain;
 namespace PazPaz.Pages.Appointments;
 
 /// <summary>The appointment form's client picker: GET searches active clients by name, POST adds a client by first and last name and chooses them.</summary>
-public sealed class ClientsModel(PazPazDb db, CurrentUser current) : PageModel
+public sealed class ClientsModel(PazPazDb db, CurrentUser current, ReadAudit reads) : PageModel
 {
     public sealed record Match(Guid Id, string Name, string? Email);
 
@@ -20,6 +21,8 @@ public sealed class ClientsModel(PazPazDb db, CurrentUser current) : PageModel
         // Names are encrypted: the workspace's active clients are matched and sorted in memory (see ClientDirectory).
         Matches = (await db.Clients.LoadAsync(includeArchived: false, cancellationToken)).NameContaining(Query).SortedByName()
             .Take(8).Select(c => new Match(c.Id, c.FullName, c.Email)).ToList();
+        // Names and e-mail addresses, as the client list shows them: one read event naming the clients offered.
+        await reads.RecordAsync(nameof(Client), Matches.Select(m => m.Id).ToList(), "page_typeahead", cancellationToken);
         return Partial("_ClientOptions", this);
     }
 

@@ -20,6 +20,7 @@ public sealed class ConflictsModel(PazPazDb db, ConflictChecker checker) : PageM
         var zone = await PracticeZone.LoadAsync(db, cancellationToken);
         var times = AppointmentInput.ReadTimes(date, start, end, zone, ModelState);
         var found = times is { } t ? await checker.FindAsync(t.Start, t.End, appointmentId, cancellationToken) : [];
-        return Partial("_Conflicts", new ConflictsView(found, zone, AppointmentInput.SlotOf(date, start, end), IsNew: appointmentId is null, OutOfBand: true));
+        return Partial("_Conflicts", new ConflictsView(found, zone, AppointmentInput.SlotOf(date, start, end), IsNew: appointmentId is null, OutOfBand: true,
+            Overnight: AppointmentInput.OvernightNote(times, zone)));
     }
 }

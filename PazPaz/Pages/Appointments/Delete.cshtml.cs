@@ -2,7 +2,9 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Data;
+using PazPaz.Domain;
 using PazPaz.Pages.Calendar;
 using PazPaz.Scheduling;
 
@@ -12,7 +14,7 @@ namespace PazPaz.Pages.Appointments;
 /// GET: asks what happens to the appointment's session notes (keep or delete) and why. POST: deletes through
 /// <see cref="Booking.DeleteAsync"/> (softly: the toast offers undo); a refusal comes back in the form with 422.
 /// </summary>
-public sealed class DeleteModel(PazPazDb db, Booking booking) : PageModel
+public sealed class DeleteModel(PazPazDb db, Booking booking, ReadAudit reads) : PageModel
 {
     public Guid Id { get; private set; }
     public string Summary { get; private set; } = "";
@@ -25,6 +27,7 @@ public sealed class DeleteModel(PazPazDb db, Booking booking) : PageModel
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken)) return NotFound();
+        await reads.RecordAsync(nameof(Appointment), [id], "page_delete", cancellationToken); // names the client and the session
         Response.Headers.Append("Vary", "HX-Request");
         return Request.IsHtmx() ? Partial("_Delete", this) : Page();
     }

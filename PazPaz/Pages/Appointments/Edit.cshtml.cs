@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Notes;
@@ -12,7 +13,8 @@ namespace PazPaz.Pages.Appointments;
 /// GET: an appointment in the form, with the status changes it allows and delete. POST: saves every field through
 /// <see cref="Booking.EditAsync"/>; another workspace's appointment is a 404.
 /// </summary>
-public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker checker, SessionNotes notes, TimeProvider clock) : AppointmentFormModel(db)
+public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker checker, SessionNotes notes, ReadAudit reads, TimeProvider clock)
+    : AppointmentFormModel(db)
 {
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -26,6 +28,8 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
         };
         Input.SetTimes(Zone.ToLocal(appointment.ScheduledStart), Zone.ToLocal(appointment.ScheduledEnd));
         if (appointment.BlocksTime) await FindConflictsAsync(checker, cancellationToken);
+        // The dialog shows the client's name, the appointment's notes and location details.
+        await reads.RecordAsync(nameof(Appointment), [appointment.Id], "page", cancellationToken);
         return await FormAsync(StatusCodes.Status200OK, cancellationToken);
     }
 
@@ -45,14 +49,20 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
             ServiceId = Optional<Guid?>.Of(input.ServiceId), LocationId = Optional<Guid?>.Of(input.LocationId),
             LocationType = type, LocationDetails = Optional<string?>.Of(details), Notes = Optional<string?>.Of(AppointmentInput.Clean(input.Notes)),
         };
-        return await RespondAsync(await booking.EditAsync(id, edit, input.ConflictConfirmed, cancellationToken), cancellationToken);
+        var scope = ApiNames.TryParse<SeriesScope>(input.Scope ?? "this", out var s) ? s : SeriesScope.This;
+        var result = scope == SeriesScope.This
+            ? await booking.EditAsync(id, edit, input.ConflictConfirmed, cancellationToken)
+            : await booking.EditSeriesAsync(id, edit, scope, input.SeriesConflictConfirmed, cancellationToken);
+        return await RespondAsync(result, cancellationToken);
     }
 
     private async Task LoadAsync(Appointment appointment, CancellationToken cancellationToken)
     {
         AppointmentId = appointment.Id;
+        Series = await SeriesPlace.OfAsync(Db, appointment, cancellationToken);
         Status = appointment.Status;
         HasSessionNote = await Db.SessionNotes.AnyAsync(n => n.AppointmentId == appointment.Id, cancellationToken);
+        NotStartedYet = appointment.ScheduledStart > clock.GetUtcNow();
         Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
         CanWriteNote = await notes.WhyNotAllowedAsync(cancellationToken) is null && (HasSessionNote ||
             (appointment.Status != AppointmentStatus.Cancelled && DateOnly.FromDateTime(Zone.ToLocal(appointment.ScheduledStart)) <= Zone.Today(clock)));

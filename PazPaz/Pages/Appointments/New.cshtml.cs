@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using PazPaz.Data;
 using PazPaz.Pages.Calendar;
 using PazPaz.Scheduling;
+using PazPaz.Auth;
+using PazPaz.Domain;
 
 namespace PazPaz.Pages.Appointments;
 
@@ -9,13 +11,17 @@ namespace PazPaz.Pages.Appointments;
 /// GET: the empty form, starting at <c>start</c> (a clicked slot, "2026-03-10T10:15") or on <c>date</c>.
 /// POST: books through <see cref="Booking"/>; an overlap comes back as a warning with "Book anyway".
 /// </summary>
-public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker checker, TimeProvider clock) : AppointmentFormModel(db)
+public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker checker, TimeProvider clock, CurrentUser current) : AppointmentFormModel(db)
 {
+    /// <summary>The signed-in user's working week: the default time is when their day's work begins.</summary>
+    private WorkingWeek Week { get; set; } = null!;
+
     public async Task<IActionResult> OnGetAsync(string? start, string? date, CancellationToken cancellationToken)
     {
-        Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
+        (Zone, Week) = await PracticeZone.LoadWithWeekAsync(Db, current.UserId, cancellationToken);
         var from = Zone.Existing(PracticeZone.TryParseLocal(start, out var slot) ? slot : DefaultStart(date));
         Input.SetTimes(from, Zone.HourAfter(from));
+        Input.Weekdays = [AppointmentInput.DayNames[(int)from.DayOfWeek]]; // "Repeat" opens with the booked day ticked
         await FindConflictsAsync(checker, cancellationToken);
         return await FormAsync(StatusCodes.Status200OK, cancellationToken);
     }
@@ -25,9 +31,17 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
         Input = input;
         Zone = await PracticeZone.LoadAsync(Db, cancellationToken);
         await LoadOptionsAsync(cancellationToken);
-        if (Validate() is not { } times) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
+        if (Validate(clock.GetUtcNow()) is not { } times) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
 
         var (type, details) = LocationOf(input);
+        if (input.Repeat)
+        {
+            if (input.ReadRepeat(ModelState) is not { } repeat) return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
+            var first = new NewAppointment(input.ClientId!.Value, times.Start, times.End, input.ServiceId, input.LocationId, type, details,
+                AppointmentInput.Clean(input.Notes));
+            return await RespondAsync(await booking.BookSeriesAsync(new NewSeries(first, repeat.Interval, repeat.Days, repeat.Until, repeat.Count),
+                repeat.Skip, input.SeriesConflictConfirmed, cancellationToken), cancellationToken);
+        }
         var result = await booking.BookAsync(new NewAppointment(input.ClientId!.Value, times.Start, times.End, input.ServiceId, input.LocationId,
             type, details, AppointmentInput.Clean(input.Notes)), input.ConflictConfirmed, cancellationToken);
         return await RespondAsync(result, cancellationToken);
@@ -41,10 +55,9 @@ public sealed class NewModel(PazPazDb db, Booking booking, ConflictChecker check
     {
         var today = Zone.Today(clock);
         var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) && d.Year is >= 2000 and <= 2100 ? d : today;
-        var workStart = WorkingHours.For(Zone.Id).Start;
-        if (day != today) return day.ToDateTime(workStart);
+        if (day != today) return day.ToDateTime(Week.StartOn(day));
         var now = Zone.ToLocal(clock.GetUtcNow());
         var next = now.Date.AddMinutes(Math.Ceiling(now.TimeOfDay.TotalMinutes / 15) * 15);
-        return next.Date == now.Date && next.Hour < 23 ? next : today.AddDays(1).ToDateTime(workStart);
+        return next.Date == now.Date && next.Hour < 23 ? next : today.AddDays(1).ToDateTime(Week.StartOn(today.AddDays(1)));
     }
 }

@@ -2,7 +2,6 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using PazPaz.Api;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Calendar;
@@ -22,21 +21,31 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
     public List<string> Overlaps { get; private set; } = [];
 
     public async Task<IActionResult> OnPostAsync(Guid id, string? status, [FromForm(Name = "allow_conflict")] bool allowConflict,
-        CancellationToken cancellationToken)
+        [FromForm(Name = "scope")] string? scope, CancellationToken cancellationToken)
     {
-        var start = await db.Appointments.Where(a => a.Id == id).Select(a => (DateTimeOffset?)a.ScheduledStart).FirstOrDefaultAsync(cancellationToken);
-        if (start is null) return NotFound();
+        var current = await db.Appointments.Where(a => a.Id == id).Select(a => new { a.ScheduledStart, a.Status }).FirstOrDefaultAsync(cancellationToken);
+        if (current is null) return NotFound();
         if (status is null || !ApiNames.TryParse<AppointmentStatus>(status, out var to)) return BadRequest();
         var zone = await PracticeZone.LoadAsync(db, cancellationToken);
-        var day = DateOnly.FromDateTime(zone.ToLocal(start.Value));
+        var day = DateOnly.FromDateTime(zone.ToLocal(current.ScheduledStart));
         Id = id;
 
-        switch (await booking.ChangeStatusAsync(id, to, allowConflict, cancellationToken))
+        var reach = ApiNames.TryParse<SeriesScope>(scope ?? "this", out var parsed) ? parsed : SeriesScope.This;
+        var result = to == AppointmentStatus.Cancelled && reach != SeriesScope.This
+            ? await booking.CancelSeriesAsync(id, reach, cancellationToken)
+            : await booking.ChangeStatusAsync(id, to, allowConflict, cancellationToken);
+        switch (result)
         {
+            case BookingResult.SeriesSaved series:
+                // Many sessions at once: no Undo (each can be restored on its own from its dialog).
+                var cancelled = new ToastView(series.Sessions.Count == 1 ? "1 session cancelled" : $"{series.Sessions.Count} sessions cancelled");
+                return Request.IsHtmx() ? this.ShowToast(cancelled) : this.BackToCalendar(cancelled.Message, day);
             case BookingResult.Saved:
                 var toast = to switch
                 {
                     AppointmentStatus.Cancelled => new ToastView("Appointment cancelled", new UndoView(id, "restore")),
+                    AppointmentStatus.Completed when current.Status != AppointmentStatus.Completed =>
+                        new ToastView("Marked as completed", new UndoView(id, "uncomplete", Was: ApiNames.Of(current.Status))),
                     AppointmentStatus.Completed => new ToastView("Marked as completed"),
                     AppointmentStatus.NoShow => new ToastView("Marked as a no-show"),
                     _ => new ToastView("Appointment restored"),

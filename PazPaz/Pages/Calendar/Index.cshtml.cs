@@ -1,6 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
+using PazPaz.Auth;
+using PazPaz.Calendar;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.LiveUpdates;
@@ -15,17 +18,50 @@ public enum CalendarView { Day, Week, Month }
 /// The main screen: one day, one week or one month of appointments in the practice's time zone, at a bookmarkable
 /// address (<c>/calendar?view=week&amp;date=2026-03-10</c>). htmx navigates by fetching the same URL and selecting #calendar-region.
 /// </summary>
-public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes) : PageModel
+public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges changes, SessionNotes notes, CurrentUser current, ReadAudit reads) : PageModel
 {
     public sealed record Entry(Guid Id, DateTime Start, DateTime End, string ClientName, string? ServiceName, AppointmentStatus Status,
-        NoteMark Note = NoteMark.None)
+        NoteMark Note = NoteMark.None, bool Repeats = false)
     {
         /// <summary>Only a scheduled appointment is dragged around; the others are history.</summary>
         public bool CanMove => Status == AppointmentStatus.Scheduled;
     }
 
-    /// <summary>An appointment's part of one day, in minutes after local midnight, clipped to that day.</summary>
-    public sealed record Placed(Entry Entry, int StartMinute, int EndMinute);
+    /// <summary>
+    /// An appointment's part of one day, in minutes after local midnight, clipped to that day: <see cref="Lane"/> of
+    /// <see cref="Lanes"/> side by side within its overlap group.
+    /// </summary>
+    public sealed record Placed(Entry Entry, int StartMinute, int EndMinute)
+    {
+        public int Lane { get; set; }
+        public int Lanes { get; set; } = 1;
+        /// <summary>The 15-minute grid rows the block covers, as drawn (a short one still takes a row).</summary>
+        public (int From, int To) Rows => (StartMinute / 15, Math.Max(StartMinute / 15 + 1, (Math.Min(EndMinute, 24 * 60) + 14) / 15));
+    }
+
+    /// <summary>
+    /// Side by side only where they overlap: each group of blocks that overlap one another (directly or through others)
+    /// shares the day's width among its own lanes; a block that overlaps nothing keeps the whole width.
+    /// </summary>
+    public static void AssignLanes(List<Placed> blocks)
+    {
+        var ordered = blocks.OrderBy(b => b.Rows.From).ThenBy(b => b.Rows.To).ToList();
+        var group = new List<Placed>();
+        var laneEnds = new List<int>();
+        var groupEnd = -1;
+        void Close() { foreach (var b in group) b.Lanes = laneEnds.Count; group.Clear(); laneEnds.Clear(); }
+        foreach (var block in ordered)
+        {
+            var (from, to) = block.Rows;
+            if (from >= groupEnd) Close();
+            var lane = laneEnds.FindIndex(end => end <= from);
+            if (lane < 0) { lane = laneEnds.Count; laneEnds.Add(to); } else laneEnds[lane] = to;
+            block.Lane = lane;
+            group.Add(block);
+            groupEnd = Math.Max(groupEnd, to);
+        }
+        Close();
+    }
 
     public sealed record Day(DateOnly Date, bool IsToday, bool IsWorkingDay, bool InMonth, List<Placed> Appointments);
 
@@ -33,24 +69,42 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     public DateOnly Date { get; private set; }
     public DateOnly Today { get; private set; }
     public PracticeZone Zone { get; private set; } = null!;
-    public WorkingHours Hours { get; private set; } = WorkingHours.Default;
+    public WorkingWeek Hours { get; private set; } = WorkingWeek.Default("UTC");
     public List<Day> Days { get; private set; } = [];
     public int? NowMinute { get; private set; }
     /// <summary>The server's "now" (Unix milliseconds) when the page was drawn: the browser moves the now line by it, not by its own clock.</summary>
     public long NowUnixMilliseconds { get; private set; }
     /// <summary>The live-updates stream, from the point this page was drawn at: a change in between is announced at once.</summary>
     public string LiveUrl { get; private set; } = "";
+    /// <summary>Export titles as the user's own calendar feed shows them ("Session" without a feed); the menu offers the others.</summary>
+    public FeedPrivacyPreset ExportPreset { get; private set; } = FeedPrivacyPreset.Session;
+    public bool ExportShowsPrivateLocations { get; private set; }
+    public bool ExportAsFeed { get; private set; }
+
+    /// <summary>The days on screen as an .ics file: the JSON API's export, with the session cookie.</summary>
+    public string? ExportUrl(FeedPrivacyPreset preset)
+    {
+        if (Days.Count == 0) return null;
+        static string Utc(DateTimeOffset instant) => Uri.EscapeDataString(instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        return $"/api/v1/appointments/export.ics?start_date={Utc(Zone.StartOf(Days[0].Date))}&end_date={Utc(Zone.StartOf(Days[^1].Date.AddDays(1)))}" +
+            $"&privacy_preset={ApiNames.Of(preset)}" + (ExportShowsPrivateLocations ? "&show_private_locations=true" : "");
+    }
 
     public async Task OnGetAsync(string? view, string? date, CancellationToken cancellationToken)
     {
-        LiveUrl = "/api/v1/appointments/stream?since=" + Uri.EscapeDataString(changes.Mark); // taken before reading, never after
+        LiveUrl = "/api/v1/appointments/stream?since=" + Uri.EscapeDataString(changes.MarkOf(current.RequireWorkspaceId())); // taken before reading, never after
         var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
+        if (await db.OwnFeeds(current).OrderBy(f => f.CreatedAt).Select(f => new { f.PrivacyPreset, f.ShowPrivateLocations })
+                .FirstOrDefaultAsync(cancellationToken) is { } feed)
+            (ExportPreset, ExportShowsPrivateLocations, ExportAsFeed) = (feed.PrivacyPreset, feed.ShowPrivateLocations, true);
         var rows = await db.Appointments.AsNoTracking()
             .Overlapping(from, to)
             .OrderBy(a => a.ScheduledStart).ThenBy(a => a.ScheduledEnd)
             .Select(a => new { a.Id, a.ScheduledStart, a.ScheduledEnd, a.Client!.FirstName, a.Client.LastName,
-                ServiceName = a.Service != null ? a.Service.Name : null, a.Status })
+                ServiceName = a.Service != null ? a.Service.Name : null, a.Status, Repeats = a.SeriesId != null })
             .ToListAsync(cancellationToken);
+        // Who comes when, by name: one read event naming the appointments on screen (every redraw is a read, see ReadAudit).
+        await reads.RecordAsync(nameof(Appointment), rows.Select(r => r.Id).ToList(), "calendar", cancellationToken);
 
         // Whether each session has its note, by the same rule as the notes reminder (NotedSessions); only for users who
         // may see notes at all.
@@ -68,7 +122,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
         foreach (var row in rows)
         {
             var entry = new Entry(row.Id, Zone.ToLocal(row.ScheduledStart), Zone.ToLocal(row.ScheduledEnd), $"{row.FirstName} {row.LastName}",
-                row.ServiceName, row.Status, Mark(row.Id, row.Status, row.ScheduledEnd));
+                row.ServiceName, row.Status, Mark(row.Id, row.Status, row.ScheduledEnd), row.Repeats);
             var (startDay, endDay) = (DateOnly.FromDateTime(entry.Start), DateOnly.FromDateTime(entry.End));
             for (var day = startDay; day <= endDay; day = day.AddDays(1))
             {
@@ -80,12 +134,12 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
                 Days[index].Appointments.Add(new Placed(entry, startMinute, Math.Max(endMinute, startMinute + 15)));
             }
         }
+        foreach (var day in Days) AssignLanes(day.Appointments);
     }
 
     private async Task<(DateTimeOffset From, DateTimeOffset To)> ReadRangeAsync(string? view, string? date, CancellationToken cancellationToken)
     {
-        Zone = await PracticeZone.LoadAsync(db, cancellationToken);
-        Hours = WorkingHours.For(Zone.Id);
+        (Zone, Hours) = await PracticeZone.LoadWithWeekAsync(db, current.UserId, cancellationToken);
         Today = Zone.Today(clock);
         NowUnixMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
         View = Enum.TryParse<CalendarView>(view, ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : CalendarView.Week;

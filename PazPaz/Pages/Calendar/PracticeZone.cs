@@ -19,6 +19,14 @@ public sealed class PracticeZone(string id)
     public static async Task<PracticeZone> LoadAsync(PazPazDb db, CancellationToken cancellationToken) =>
         new(await db.Workspaces.Select(w => w.TimeZone).SingleAsync(cancellationToken));
 
+    /// <summary>The zone and <paramref name="userId"/>'s working week, in one round trip.</summary>
+    public static async Task<(PracticeZone Zone, WorkingWeek Week)> LoadWithWeekAsync(PazPazDb db, Guid? userId, CancellationToken cancellationToken)
+    {
+        var row = await db.Workspaces.Select(w => new { w.TimeZone, Hours = db.Users.Where(u => u.Id == userId).Select(u => u.WorkingHours).FirstOrDefault() })
+            .SingleAsync(cancellationToken);
+        return (new PracticeZone(row.TimeZone), WorkingWeek.For(row.Hours, row.TimeZone));
+    }
+
     public DateTime ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).DateTime;
 
     public DateTimeOffset ToUtc(DateTime local) => TimeZones.ToUtc(local, Zone);

@@ -7,12 +7,17 @@ using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Notes;
 using PazPaz.Pages.Shared;
+using PazPaz.Scheduling;
 
 namespace PazPaz.Pages.Clients;
 
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)] // it lists session notes: health data
-public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser current, TimeProvider clock, SessionNotes notes) : PageModel
+public sealed class DetailsModel(PazPazDb db, ReadAudit reads, TimeProvider clock, SessionNotes notes, Booking booking) : PageModel
 {
+    /// <summary>Archiving was asked for while sessions are still booked: the page asks whether to cancel or keep them.</summary>
+    public bool ConfirmArchive { get; private set; }
+    public List<Visit> UpcomingScheduled => Upcoming.Where(v => v.Status == AppointmentStatus.Scheduled).ToList();
+
     /// <summary>One appointment as the client page shows it, in the practice's time zone.</summary>
     public sealed record Visit(Guid Id, DateTime Start, DateTime End, string? ServiceName, AppointmentStatus Status);
 
@@ -32,7 +37,7 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
     /// <summary>Words searched for in this client's notes.</summary>
     public string? Q { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? q, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(Guid id, string? q, string? archive, CancellationToken cancellationToken)
     {
         // Another workspace's client is simply not found: the wall filters it out.
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
@@ -58,8 +63,11 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
             .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).FirstOrDefault();
         Last = rows.Where(a => a.Status == AppointmentStatus.Completed)
             .Select(a => Local(a.ScheduledStart, a.ScheduledEnd, a.Id, a.ServiceName, a.Status)).LastOrDefault();
+        ConfirmArchive = archive == "confirm" && client.IsActive && UpcomingScheduled.Count > 0;
 
-        await audit.RecordAsync(AuditAction.Read, nameof(Domain.Client), id, current.WorkspaceId, current.UserId, cancellationToken: cancellationToken);
+        // Two kinds read here: the client record, and the visits listed under it (one event each, see ReadAudit).
+        await reads.RecordAsync(nameof(Domain.Client), [id], "page", cancellationToken);
+        await reads.RecordAsync(nameof(Appointment), Upcoming.Concat(Past).Select(v => v.Id).ToList(), "page_client", cancellationToken);
 
         // The timeline and the recently deleted notes come through the notes service, which audits the reads.
         Q = q?.Trim() is { Length: > 0 } words ? words[..Math.Min(words.Length, SessionNotes.SearchMaxLength)] : null;
@@ -72,12 +80,28 @@ public sealed class DetailsModel(PazPazDb db, AuditLog audit, CurrentUser curren
         return Page();
     }
 
-    public async Task<IActionResult> OnPostArchiveAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Archives the client. With sessions still booked it first asks (<paramref name="upcoming"/> absent): cancel them
+    /// (through <see cref="Booking"/>, so the calendar, feeds and e-mails follow) or keep them.
+    /// </summary>
+    public async Task<IActionResult> OnPostArchiveAsync(Guid id, string? upcoming, CancellationToken cancellationToken)
     {
         if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return NotFound();
+        var now = clock.GetUtcNow();
+        var booked = await db.Appointments.Where(a => a.ClientId == id && a.Status == AppointmentStatus.Scheduled && a.ScheduledStart >= now)
+            .Select(a => a.Id).ToListAsync(cancellationToken);
+        if (booked.Count > 0 && upcoming is not ("cancel" or "keep")) return RedirectToPage("Details", new { id, archive = "confirm" });
+
+        var cancelled = 0;
+        if (booked.Count > 0 && upcoming == "cancel")
+            foreach (var appointmentId in booked)
+                if (await booking.ChangeStatusAsync(appointmentId, AppointmentStatus.Cancelled, allowConflict: false, cancellationToken) is BookingResult.Saved)
+                    cancelled++;
         client.Archive();
         await db.SaveChangesAsync(cancellationToken);
-        this.Flash($"{client.FullName} was archived: hidden from the client list, history kept. You can restore them at any time.");
+        static string Appointments(int n) => n == 1 ? "upcoming appointment was" : $"{n} upcoming appointments were";
+        var what = booked.Count == 0 ? "" : upcoming == "cancel" ? $" Their {Appointments(cancelled)} cancelled." : $" Their {Appointments(booked.Count)} kept.";
+        this.Flash($"{client.FullName} was archived: hidden from the client list, history kept. You can restore them at any time.{what}");
         return RedirectToPage("Details", new { id });
     }
 

@@ -1,14 +1,16 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using PazPaz.Audit;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
 using PazPaz.Scheduling;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class EditModel(PazPazDb db, TimeProvider clock) : PageModel
+public sealed class EditModel(PazPazDb db, ReadAudit reads, TimeProvider clock, CurrentUser current) : PageModel
 {
     [BindProperty] public ClientInput Input { get; set; } = new();
     public Client Client { get; private set; } = null!;
@@ -19,6 +21,7 @@ public sealed class EditModel(PazPazDb db, TimeProvider clock) : PageModel
         if (await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return NotFound();
         Client = client;
         Input = ClientInput.From(client);
+        await reads.RecordAsync(nameof(Domain.Client), [client.Id], "page_edit", cancellationToken); // the form shows every health field
         return Page();
     }
 
@@ -29,6 +32,7 @@ public sealed class EditModel(PazPazDb db, TimeProvider clock) : PageModel
         var workspace = await db.Workspaces.SingleAsync(cancellationToken);
         var today = workspace.Today(clock.GetUtcNow());
         var details = Input.ToDetails();
+        if (!current.May(Area.ClinicalRecord)) details = details.KeepingClinicalFieldsOf(client.Details()); // the form left them out
         ModelState.AddProblems(Client.Problems(details, today));
         if (!ModelState.IsValid) return this.FormWithErrors();
 

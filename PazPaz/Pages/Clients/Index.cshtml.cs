@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PazPaz.Audit;
 using PazPaz.Data;
+using PazPaz.Domain;
 using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class IndexModel(PazPazDb db) : PageModel
+public sealed class IndexModel(PazPazDb db, ReadAudit reads) : PageModel
 {
     public const int PageSize = 50;
 
@@ -25,6 +27,8 @@ public sealed class IndexModel(PazPazDb db) : PageModel
         var matches = (await db.Clients.LoadAsync(includeArchived: Archived, cancellationToken)).Matching(Q).SortedByName();
         Total = matches.Count;
         Clients = matches.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
+        // Names, e-mail addresses and phone numbers: one read event naming the clients shown (the whole page or a search's results).
+        await reads.RecordAsync(nameof(Client), Clients.Select(c => c.Id).ToList(), "page_list", cancellationToken);
 
         // Search as you type swaps only the results; everything else (and a back-button restore) gets the whole page.
         Response.Headers.Vary = "HX-Request";

@@ -4,10 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class NewModel(PazPazDb db, TimeProvider clock) : PageModel
+public sealed class NewModel(PazPazDb db, TimeProvider clock, CurrentUser current) : PageModel
 {
     [BindProperty] public ClientInput Input { get; set; } = new();
 
@@ -18,6 +19,7 @@ public sealed class NewModel(PazPazDb db, TimeProvider clock) : PageModel
         var workspace = await db.Workspaces.SingleAsync(cancellationToken);
         var today = workspace.Today(clock.GetUtcNow());
         var details = Input.ToDetails();
+        if (!current.May(Area.ClinicalRecord)) details = details.KeepingClinicalFieldsOf(null); // the form left them out
         ModelState.AddProblems(Client.Problems(details, today));
         if (!ModelState.IsValid) return this.FormWithErrors();
 

@@ -12,7 +12,7 @@ namespace PazPaz.Pages.Files;
 /// reloaded after uploads; rename, delete and restore answer the list again. The list read is audited (one event).
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ListModel(Attachments attachments, PazPazDb db, TimeProvider clock) : PageModel
+public sealed class ListModel(Attachments attachments, PazPazDb db) : PageModel
 {
     public FileOwner Owner { get; private set; }
     public List<Attachment> Files { get; private set; } = [];
@@ -66,11 +66,9 @@ public sealed class ListModel(Attachments attachments, PazPazDb db, TimeProvider
     private async Task<IActionResult> RenderAsync(Guid? client, Guid? note, CancellationToken cancellationToken)
     {
         Owner = Of(client, note);
-        var live = await attachments.ListAsync(Owner, deleted: false, "page_list", cancellationToken);
-        if (live is not AttachmentResult.Listed listed) return Refusal(live);
-        Files = listed.Attachments;
-        if (await attachments.ListAsync(Owner, deleted: true, "page_list_deleted", cancellationToken) is AttachmentResult.Listed deleted)
-            Deleted = deleted.Attachments;
+        var section = await attachments.SectionAsync(Owner, "page_list", cancellationToken);
+        if (section is not AttachmentResult.Listed listed) return Refusal(section);
+        (Files, Deleted) = (listed.Attachments, listed.Deleted ?? []);
         Zone = TimeZones.Find(await db.Workspaces.Select(w => w.TimeZone).SingleAsync(cancellationToken));
         return Page();
     }
@@ -87,16 +85,8 @@ public sealed class ListModel(Attachments attachments, PazPazDb db, TimeProvider
     public string Describe(Attachment a) =>
         $"{StorageQuota.Describe(a.SizeBytes)} · {Kind(a)} · {Local(a.CreatedAt).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}";
 
-    public static string Kind(Attachment a) => a.ContentType switch
-    {
-        "image/jpeg" => "JPEG",
-        "image/png" => "PNG",
-        "image/webp" => "WebP",
-        _ => "PDF",
-    };
+    public static string Kind(Attachment a) => FileTypes.Describe(FileTypes.FromContentType(a.ContentType));
 
-    /// <summary>Counts the deleted file's days left, for "restorable until".</summary>
+    /// <summary>The last day a deleted file can be restored, for "restorable until".</summary>
     public string RestorableUntil(Attachment a) => Local(a.PermanentDeleteAfter!.Value).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
-
-    public DateTimeOffset Now => clock.GetUtcNow();
 }

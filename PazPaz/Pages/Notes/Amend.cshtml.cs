@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using PazPaz.Data;
 using PazPaz.Notes;
 using PazPaz.Pages.Shared;
+using PazPaz.Auth;
+using PazPaz.Domain;
 
 namespace PazPaz.Pages.Notes;
 
@@ -10,6 +12,7 @@ namespace PazPaz.Pages.Notes;
 /// earlier ones stay). An explicit save, not autosave: each save is a version kept forever. A save from an out-of-date
 /// page shows both texts, as a draft's autosave does.
 /// </summary>
+[Requires(Area.ClinicalRecord)]
 public sealed class AmendModel(PazPazDb db, TimeProvider clock, SessionNotes notes) : NoteEditorModel(db, clock, notes)
 {
     public override string Action => $"/notes/{Note?.Id}/amend";

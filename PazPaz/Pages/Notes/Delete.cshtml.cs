@@ -5,6 +5,7 @@ using PazPaz.Domain;
 using PazPaz.Notes;
 using PazPaz.Pages.Calendar;
 using PazPaz.Pages.Shared;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Notes;
 
@@ -13,6 +14,7 @@ namespace PazPaz.Pages.Notes;
 /// from the client's page ("Recently deleted") for 30 days; then the daily job purges it.
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[Requires(Area.ClinicalRecord)]
 public sealed class DeleteModel(PazPazDb db, SessionNotes notes) : PageModel
 {
     public SessionNote Note { get; private set; } = null!;

@@ -5,6 +5,7 @@ using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Notes;
 using PazPaz.Pages.Calendar;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Notes;
 
@@ -13,6 +14,7 @@ namespace PazPaz.Pages.Notes;
 /// appointment); otherwise an empty form, and the note is created by the first save — opening the link (a mail scanner
 /// fetching it, too) writes nothing.
 /// </summary>
+[Requires(Area.ClinicalRecord)]
 public sealed class ForAppointmentModel(PazPazDb db, TimeProvider clock, SessionNotes notes) : NoteEditorModel(db, clock, notes)
 {
     public override string Action => $"/appointments/{AppointmentId}/note";

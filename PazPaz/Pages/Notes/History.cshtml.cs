@@ -5,6 +5,7 @@ using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Notes;
 using PazPaz.Pages.Calendar;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Notes;
 
@@ -13,6 +14,7 @@ namespace PazPaz.Pages.Notes;
 /// Read through <see cref="SessionNotes.GetForReadingAsync"/> (audited); never cached.
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[Requires(Area.ClinicalRecord)]
 public sealed class HistoryModel(PazPazDb db, SessionNotes notes) : PageModel
 {
     public sealed record FieldChange(string Label, string? Text, IReadOnlyList<DiffPiece>? Diff)

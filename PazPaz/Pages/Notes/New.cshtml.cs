@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using PazPaz.Data;
 using PazPaz.Notes;
+using PazPaz.Auth;
+using PazPaz.Domain;
 
 namespace PazPaz.Pages.Notes;
 
 /// <summary>"New note" on a client's page: a standalone note, not tied to an appointment, created by its first save.</summary>
+[Requires(Area.ClinicalRecord)]
 public sealed class NewModel(PazPazDb db, TimeProvider clock, SessionNotes notes) : NoteEditorModel(db, clock, notes)
 {
     public override string Action => $"/clients/{ClientId}/notes/new";

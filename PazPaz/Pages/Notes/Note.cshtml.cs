@@ -3,6 +3,7 @@ using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Notes;
 using PazPaz.Pages.Shared;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Notes;
 
@@ -10,6 +11,7 @@ namespace PazPaz.Pages.Notes;
 /// A note: a draft in the form (autosaved, finalized from here), a finalized note as text with Amend and History, a deleted
 /// one with Restore. Another workspace's note, or an unknown id, is a 404.
 /// </summary>
+[Requires(Area.ClinicalRecord)]
 public sealed class NoteModel(PazPazDb db, TimeProvider clock, SessionNotes notes) : NoteEditorModel(db, clock, notes)
 {
     public override string Action => $"/notes/{Note?.Id ?? RouteId}";

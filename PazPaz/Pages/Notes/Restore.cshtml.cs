@@ -4,10 +4,13 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Notes;
 using PazPaz.Pages.Shared;
+using PazPaz.Auth;
+using PazPaz.Domain;
 
 namespace PazPaz.Pages.Notes;
 
 /// <summary>"Restore" of a deleted note (client page, "Recently deleted"; the deleted note's page), within its 30 days.</summary>
+[Requires(Area.ClinicalRecord)]
 public sealed class RestoreModel(PazPazDb db, SessionNotes notes) : PageModel
 {
     public IActionResult OnGet(Guid id) => Redirect($"/notes/{id}");

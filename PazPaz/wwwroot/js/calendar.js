@@ -98,11 +98,12 @@
     if (form) form.addEventListener("htmx:beforeSwap", dropLateAnswer);
   });
 
-  document.addEventListener("appointment-saved", () => {
+  document.addEventListener("appointment-saved", (event) => {
     const dialog = appointmentDialog();
     if (!dialog) {
-      // The form was opened as a page of its own: back to the calendar.
-      if ($("#appointment-panel")) location.assign("/calendar");
+      // The form was opened as a page of its own: back to the calendar, on the appointment's week.
+      const url = event.detail && typeof event.detail.url === "string" && event.detail.url.startsWith("/calendar") ? event.detail.url : "/calendar";
+      if ($("#appointment-panel")) location.assign(url);
       return;
     }
     dialog.dataset.saved = "true";
@@ -236,11 +237,18 @@
     if (event.detail.target?.id === "calendar-region") keyboardMoveBusy = false;
   });
 
+  // Touch: a finger on a block first scrolls, as everywhere else; held still for LONG_PRESS ms it picks the block up
+  // (data-picked-up marks it), and from then on moving the finger drags it instead of scrolling the calendar.
+  const LONG_PRESS = 450;
   document.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || event.pointerType === "touch") return;
+    if (event.button !== 0) return;
     const block = event.target.closest && event.target.closest(".cal-day [data-appointment-id][data-can-move=true]");
     if (!block) return;
+    const touch = event.pointerType === "touch";
     drag = {
+      touch,
+      pickedUp: !touch,
+      timer: touch ? setTimeout(() => pickUp(event.pointerId), LONG_PRESS) : null,
       block,
       pointerId: event.pointerId,
       x: event.clientX,
@@ -254,8 +262,24 @@
     };
   });
 
+  function pickUp(pointerId) {
+    if (!drag || drag.pointerId !== pointerId || drag.pickedUp) return;
+    drag.pickedUp = true;
+    drag.block.dataset.pickedUp = "true";
+    if (navigator.vibrate) navigator.vibrate(10);
+  }
+
+  // Once a block is picked up, the finger's moves are the drag's, not a scroll (the listener must not be passive).
+  document.addEventListener("touchmove", (event) => { if (drag && drag.touch && drag.pickedUp) event.preventDefault(); }, { passive: false });
+  document.addEventListener("contextmenu", (event) => { if (drag && drag.touch) event.preventDefault(); });
+
   document.addEventListener("pointermove", (event) => {
     if (!drag || event.pointerId !== drag.pointerId) return;
+    if (!drag.pickedUp) {
+      // The finger moved before the long press: it is scrolling.
+      if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) >= 8) cancelDrag();
+      return;
+    }
     if (!drag.moved) {
       if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < 5) return;
       drag.moved = true;
@@ -281,7 +305,9 @@
     if (!drag || event.pointerId !== drag.pointerId) return;
     const done = drag;
     drag = null;
-    if (!done.moved) return; // a plain click: htmx opens the appointment
+    clearTimeout(done.timer);
+    delete done.block.dataset.pickedUp;
+    if (!done.moved) return; // a plain click or tap: htmx opens the appointment
     suppressClick = true;
     setTimeout(() => { suppressClick = false; }, 0);
     document.body.classList.remove("select-none", "cursor-grabbing");
@@ -308,6 +334,10 @@
   function cancelDrag() {
     const done = drag;
     drag = null;
+    if (done) {
+      clearTimeout(done.timer);
+      delete done.block.dataset.pickedUp;
+    }
     document.body.classList.remove("select-none", "cursor-grabbing");
     if (done && done.moved) putBack(done);
   }
@@ -387,9 +417,10 @@
     const field = event.target;
     const start = $("#appointment-start");
     const end = $("#appointment-end");
+    // Past midnight the end wraps to the next day's time: the server reads an end before the start as the next day.
     const setEnd = (minutes) => {
-      if (!end || minutes <= 0 || minutes >= DAY) return;
-      end.value = hhmm(minutes);
+      if (!end || minutes <= 0 || minutes >= 2 * DAY) return;
+      end.value = hhmm(minutes % DAY);
       end.dispatchEvent(new Event("change", { bubbles: true }));
     };
     const asMinutes = (value) => (/^\d{2}:\d{2}/.test(value || "") ? +value.slice(0, 2) * 60 + +value.slice(3, 5) : null);
@@ -402,7 +433,7 @@
       const before = asMinutes(field.dataset.before);
       const from = asMinutes(field.value);
       const to = asMinutes(end?.value);
-      if (before !== null && from !== null && to !== null && to > before) setEnd(from + (to - before));
+      if (before !== null && from !== null && to !== null && to !== before) setEnd(from + ((to - before + DAY) % DAY));
       field.dataset.before = field.value;
     } else if (field.id === "location-id") {
       const details = $("#location-details");

@@ -13,3 +13,8 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A button with data-print prints the page (the calendar's days on screen, a client's record); print: styles tidy it.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PazPaz.Api;
 using PazPaz.Auth;
 using PazPaz.Calendar;
 using PazPaz.Data;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using PazPaz.Api;
 using PazPaz.Auth;
+using PazPaz.Calendar;
 using PazPaz.Data;
 using PazPaz.Domain;
 

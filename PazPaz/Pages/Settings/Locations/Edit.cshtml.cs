@@ -5,9 +5,11 @@ using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
 using PazPaz.Scheduling;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Settings.Locations;
 
+[Requires(Area.PracticeSettings)]
 public sealed class EditModel(PazPazDb db) : PageModel
 {
     [BindProperty] public LocationInput Input { get; set; } = new();

@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Settings.Locations;
 
+[Requires(Area.PracticeSettings)]
 public sealed class IndexModel(PazPazDb db) : PageModel
 {
     [BindProperty(SupportsGet = true)] public bool Archived { get; set; }

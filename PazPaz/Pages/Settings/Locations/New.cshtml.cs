@@ -8,6 +8,7 @@ using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Settings.Locations;
 
+[Requires(Area.PracticeSettings)]
 public sealed class NewModel(PazPazDb db, CurrentUser current) : PageModel
 {
     [BindProperty] public LocationInput Input { get; set; } = new() { LocationType = LocationType.Clinic };

@@ -5,9 +5,11 @@ using PazPaz.Data;
 using PazPaz.Domain;
 using PazPaz.Pages.Shared;
 using PazPaz.Scheduling;
+using PazPaz.Auth;
 
 namespace PazPaz.Pages.Settings.Services;
 
+[Requires(Area.PracticeSettings)]
 public sealed class EditModel(PazPazDb db) : PageModel
 {
     [BindProperty] public ServiceInput Input { get; set; } = new();

@@ -8,6 +8,7 @@ using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Settings.Services;
 
+[Requires(Area.PracticeSettings)]
 public sealed class NewModel(PazPazDb db, CurrentUser current) : PageModel
 {
     [BindProperty] public ServiceInput Input { get; set; } = new() { DefaultDurationMinutes = 60 };
