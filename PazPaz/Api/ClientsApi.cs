@@ -85,12 +85,13 @@ public static class ClientsApi
         return Results.Ok(new PagedList<object>(items.Select(c => ToResponse(c, current)).ToList(), total, page, pageSize, (total + pageSize - 1) / pageSize));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, ReadAudit reads, CurrentUser current, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, HttpRequest request, PazPazDb db, ReadAudit reads, CurrentUser current, CancellationToken cancellationToken)
     {
         // Another workspace's client is not found: the wall filters it out.
         if (await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client)
             return ApiResults.NotFound("Client");
         await reads.RecordAsync(nameof(Client), [client.Id], "api", cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, client.Version);
         return Results.Ok(ToResponse(client, current));
     }
 
@@ -109,12 +110,15 @@ public static class ClientsApi
         if (isActive == false) client.Archive();
         db.Clients.Add(client);
         await db.SaveChangesAsync(cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, client.Version);
         return Results.Created($"/api/v1/clients/{client.Id}", ToResponse(client, current));
     }
 
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PazPazDb db, TimeProvider clock, CurrentUser current, CancellationToken cancellationToken)
     {
         if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return ApiResults.NotFound("Client");
+        if (!RowVersions.TryReadIfMatch(request, out var basedOn) || basedOn is { } v && v != client.Version)
+            return RowVersions.PreconditionFailed(request.HttpContext.Response, "client", client.Version);
         var input = JsonInput.Of(request);
         if (ClinicalFieldsRefused(input, current) is { } refused) return refused;
         var workspace = await db.Workspaces.SingleAsync(cancellationToken);
@@ -127,7 +131,8 @@ public static class ClientsApi
         client.Update(details, today);
         if (isActive == true) client.Restore();
         if (isActive == false) client.Archive();
-        await db.SaveRaisingSequencesAsync(cancellationToken);
+        await db.SaveRaisingSequencesAsync(cancellationToken); // a save at the same moment elsewhere: 409 (ChangedElsewhere)
+        RowVersions.Stamp(request.HttpContext.Response, client.Version);
         return Results.Ok(ToResponse(client, current));
     }
 

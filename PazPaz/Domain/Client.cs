@@ -56,6 +56,11 @@ public sealed class Client : IWorkspaceOwned
     public bool IsActive { get; private set; } = true;
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>
+    /// PostgreSQL's xmin: changes with every write of the row, including raw SQL ones (a SEQUENCE raise). EF checks it on
+    /// save, so two saves of one row at once cannot both win silently; forms and the API's ETag carry it.
+    /// </summary>
+    public uint Version { get; private set; }
 
     private Client() { }
 

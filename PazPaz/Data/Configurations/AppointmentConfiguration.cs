@@ -18,6 +18,7 @@ public sealed class AppointmentConfiguration(FieldEncryptor encryptor) : IEntity
             t.HasCheckConstraint("ck_appointments_counters", "edit_count >= 0 AND sequence >= 0");
         });
         b.Property(a => a.Status).HasSnakeCaseText();
+        b.Property(a => a.Version).IsRowVersion(); // xmin
         b.Property(a => a.LocationType).HasSnakeCaseText();
         b.Property(a => a.Notes).IsEncryptedAfterPlaintext(encryptor);
         b.Property(a => a.LocationDetails).IsEncryptedAfterPlaintext(encryptor);

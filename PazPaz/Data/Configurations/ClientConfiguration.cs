@@ -23,6 +23,7 @@ public sealed class ClientConfiguration(FieldEncryptor encryptor) : IEntityTypeC
         b.Property(c => c.Notes).IsEncrypted(encryptor);
         b.Property(c => c.Tags).IsEncryptedAfterPlaintext(encryptor);
         b.Ignore(c => c.FullName);
+        b.Property(c => c.Version).IsRowVersion(); // xmin
         b.Ignore(c => c.Initials);
         b.HasIndex(c => new { c.WorkspaceId, c.IsActive });
         b.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Restrict);

@@ -33,6 +33,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
     /// <summary>For a session of a series: "Every Tuesday · 5 of 12"; the form then asks how far a change reaches.</summary>
     public SeriesPlace? Series { get; protected set; }
     public PracticeZone Zone { get; protected set; } = null!;
+    /// <summary>Someone else saved the appointment while the form was open: the form shows their version, and says so.</summary>
+    public bool ChangedElsewhere { get; protected set; }
     /// <summary>Set when the chosen day is more than <see cref="FarAhead"/> away and not yet confirmed: the form asks first.</summary>
     public string? FarAheadDay { get; private set; }
 
@@ -153,6 +155,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
                     _ => "end",
                 }, refused.Message);
                 break;
+            case BookingResult.Changed:
+                return await ChangedElsewhereAsync(cancellationToken);
             case BookingResult.NotFound { What: "Client" }:
                 ModelState.AddModelError("client_id", "That client no longer exists; choose another.");
                 break;
@@ -161,6 +165,13 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
         }
         return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
     }
+
+    /// <summary>The edit form again, filled with the appointment as it is now (someone else's save won).</summary>
+    protected virtual Task<IActionResult> ChangedElsewhereAsync(CancellationToken cancellationToken) =>
+        FormAsync(Request.IsHtmx() ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict, cancellationToken);
+
+    /// <summary>The options and client name are read again for a new <see cref="Input"/>.</summary>
+    protected void ForgetOptions() => optionsLoaded = false;
 
     /// <summary>The form: its partial for htmx (into the dialog), the whole page otherwise.</summary>
     protected async Task<IActionResult> FormAsync(int status, CancellationToken cancellationToken)
