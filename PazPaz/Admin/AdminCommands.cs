@@ -30,6 +30,9 @@ public static class AdminCommands
           migrate                                applies database migrations and exits
           encrypt-fields                         encrypts client and appointment values still stored in plaintext
                                                  (the app also does this in the background at start-up)
+          reencrypt [--check]                    re-encrypts every value and file under an older key with the current
+                                                 key (Encryption__CurrentKeyVersion), so the old key can be removed;
+                                                 --check only counts what is still under another key
         """;
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
@@ -68,12 +71,32 @@ public static class AdminCommands
                 "disable-two-factor" => await DisableTwoFactorAsync(db, options, output, error),
                 "migrate" => Done(output, "Migrations applied."),
                 "encrypt-fields" => await EncryptFieldsAsync(scope.ServiceProvider, output),
+                "reencrypt" => await ReencryptAsync(scope.ServiceProvider, options, output),
                 _ => Wrong(error, $"Unknown command '{args[0]}'."),
             };
         }
         catch (MissingOptionException e) { return Wrong(error, e.Message); }
         catch (DomainException e) { error.WriteLine(e.Message); return 1; }
         catch (Npgsql.NpgsqlException e) { error.WriteLine($"The database could not be reached: {e.Message}"); return 1; }
+    }
+
+    private static async Task<int> ReencryptAsync(IServiceProvider services, Dictionary<string, string> options, TextWriter output)
+    {
+        var rotation = services.GetRequiredService<Security.KeyRotation>();
+        var version = services.GetRequiredService<Security.FieldEncryptor>().CurrentKeyVersion;
+        if (options.ContainsKey("check"))
+        {
+            var outdated = await rotation.CountOutdatedAsync(CancellationToken.None);
+            output.WriteLine(outdated == 0
+                ? $"Everything is encrypted with key {version}: older keys can be removed."
+                : $"{outdated} values or files are still under another key than {version}: run 'admin reencrypt'.");
+            return outdated == 0 ? 0 : 1;
+        }
+        var report = await rotation.RunAsync(CancellationToken.None);
+        foreach (var (table, rows) in report.Rows.Where(r => r.Value > 0)) output.WriteLine($"{table}: {rows} rows re-encrypted");
+        output.WriteLine($"DataProtection keys: {report.DataProtectionKeys}; files: {report.Files}.");
+        output.WriteLine($"Done: everything is now encrypted with key {version}. Check with 'admin reencrypt --check', then remove older keys.");
+        return 0;
     }
 
     private static async Task<int> EncryptFieldsAsync(IServiceProvider services, TextWriter output)
@@ -231,6 +254,7 @@ public static class AdminCommands
         problem = "";
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] is "--check") { options["check"] = "true"; continue; } // the one option without a value
             if (!args[i].StartsWith("--") || i + 1 >= args.Length || args[i + 1].StartsWith("--"))
             {
                 problem = $"Expected '--option value' at '{args[i]}'.";

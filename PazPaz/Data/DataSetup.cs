@@ -24,6 +24,7 @@ public static class DataSetup
             .ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
         services.AddScoped<AuditLog>();
         services.AddScoped<PlaintextEncryption>();
+        services.AddScoped<Security.KeyRotation>();
         services.AddHostedService<PlaintextEncryptionAtStartup>();
         services.AddScoped<ReadAudit>();
         services.AddDataProtection().SetApplicationName("PazPaz").PersistKeysToDbContext<PazPazDb>();

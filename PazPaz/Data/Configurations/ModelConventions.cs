@@ -14,6 +14,9 @@ public static partial class ModelConventions
     /// <summary>Annotation read by the audit trail: a personal field's name is recorded, never its value.</summary>
     public const string PersonalAnnotation = "PazPaz:Personal";
 
+    /// <summary>Annotation on every encrypted column: key rotation (Security/KeyRotation) finds them by it.</summary>
+    public const string EncryptedAnnotation = "PazPaz:Encrypted";
+
     public static PropertyBuilder<T> IsPersonal<T>(this PropertyBuilder<T> property) =>
         property.HasAnnotation(PersonalAnnotation, true);
 
@@ -23,6 +26,7 @@ public static partial class ModelConventions
                 plain => plain == null ? null : encryptor.Encrypt(plain),
                 stored => stored == null ? null : encryptor.Decrypt(stored)))
             .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
             .IsPersonal();
 
     /// <summary>
@@ -35,6 +39,7 @@ public static partial class ModelConventions
                 plain => plain == null ? null : encryptor.Encrypt(plain),
                 stored => stored == null ? null : encryptor.DecryptOrPlain(stored)))
             .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
             .HasAnnotation(PersonalAnnotation, true);
 
     /// <summary>A date stored encrypted as its ISO text ("1990-04-02"); the plaintext form during the transition is the same text.</summary>
@@ -43,6 +48,7 @@ public static partial class ModelConventions
                 date => date == null ? null : encryptor.Encrypt(date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                 stored => stored == null ? null : DateOnly.ParseExact(encryptor.DecryptOrPlain(stored), "yyyy-MM-dd", CultureInfo.InvariantCulture)))
             .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
             .IsPersonal();
 
     /// <summary>A list of short texts (tags) stored encrypted as one JSON array; the plaintext form during the transition is the same JSON.</summary>
@@ -53,6 +59,7 @@ public static partial class ModelConventions
                 new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
                     list => list.ToList()))
             .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
             .IsPersonal();
 
     /// <summary>Enums as readable snake_case text ("no_show"), matching the API and the CHECK constraints.</summary>

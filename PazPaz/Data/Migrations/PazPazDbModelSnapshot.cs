@@ -149,6 +149,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("LocationDetails")
                         .HasColumnType("text")
                         .HasColumnName("location_details")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<Guid?>("LocationId")
@@ -164,6 +165,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Notes")
                         .HasColumnType("text")
                         .HasColumnName("notes")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset>("ScheduledEnd")
@@ -369,6 +371,7 @@ namespace PazPaz.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("file_name")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<bool>("HasThumbnail")
@@ -653,6 +656,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Address")
                         .HasColumnType("text")
                         .HasColumnName("address")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<bool>("ConsentToStoreData")
@@ -666,27 +670,32 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("DateOfBirth")
                         .HasColumnType("text")
                         .HasColumnName("date_of_birth")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("Email")
                         .HasColumnType("text")
                         .HasColumnName("email")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("EmergencyContactName")
                         .HasColumnType("text")
                         .HasColumnName("emergency_contact_name")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("EmergencyContactPhone")
                         .HasColumnType("text")
                         .HasColumnName("emergency_contact_phone")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("first_name")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<bool>("HideNameOutsidePazPaz")
@@ -701,27 +710,32 @@ namespace PazPaz.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("last_name")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("MedicalHistory")
                         .HasColumnType("text")
                         .HasColumnName("medical_history")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("Notes")
                         .HasColumnType("text")
                         .HasColumnName("notes")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("Phone")
                         .HasColumnType("text")
                         .HasColumnName("phone")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("tags")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -1096,6 +1110,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Assessment")
                         .HasColumnType("text")
                         .HasColumnName("assessment")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<Guid>("ClientId")
@@ -1121,6 +1136,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("DeletedReason")
                         .HasColumnType("text")
                         .HasColumnName("deleted_reason")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<int?>("DurationMinutes")
@@ -1134,6 +1150,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Objective")
                         .HasColumnType("text")
                         .HasColumnName("objective")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset?>("PermanentDeleteAfter")
@@ -1143,6 +1160,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Plan")
                         .HasColumnType("text")
                         .HasColumnName("plan")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<uint>("Revision")
@@ -1164,6 +1182,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Subjective")
                         .HasColumnType("text")
                         .HasColumnName("subjective")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -1219,6 +1238,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Assessment")
                         .HasColumnType("text")
                         .HasColumnName("assessment")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -1232,11 +1252,13 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Objective")
                         .HasColumnType("text")
                         .HasColumnName("objective")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<string>("Plan")
                         .HasColumnType("text")
                         .HasColumnName("plan")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<Guid>("SessionNoteId")
@@ -1246,6 +1268,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Subjective")
                         .HasColumnType("text")
                         .HasColumnName("subjective")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<int>("VersionNumber")
@@ -1482,6 +1505,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("TotpSecret")
                         .HasColumnType("text")
                         .HasColumnName("totp_secret")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<DateTimeOffset>("UpdatedAt")
