@@ -95,6 +95,11 @@ public static class AdminCommands
         var report = await rotation.RunAsync(CancellationToken.None);
         foreach (var (table, rows) in report.Rows.Where(r => r.Value > 0)) output.WriteLine($"{table}: {rows} rows re-encrypted");
         output.WriteLine($"DataProtection keys: {report.DataProtectionKeys}; files: {report.Files}.");
+        if (report.Unreadable > 0)
+        {
+            output.WriteLine($"{report.Unreadable} values or files open with no configured key (damaged, or under a lost key) and were left as they are.");
+            return 1;
+        }
         output.WriteLine($"Done: everything is now encrypted with key {version}. Check with 'admin reencrypt --check', then remove older keys.");
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -27,8 +28,13 @@ public sealed partial class KeyRotation(PazPazDb db, FieldEncryptor encryptor, F
 {
     public const int BatchSize = 500;
 
-    /// <summary>What one run rewrote: rows per table (values re-encrypted), DataProtection keys, and files (with thumbnails).</summary>
-    public sealed record Report(Dictionary<string, int> Rows, int DataProtectionKeys, int Files);
+    /// <summary>
+    /// What one run rewrote: rows per table (values re-encrypted), DataProtection keys, and files (with thumbnails); and
+    /// the values or files no configured key opens (damaged, or written under a key since lost), left as they are.
+    /// </summary>
+    public sealed record Report(Dictionary<string, int> Rows, int DataProtectionKeys, int Files, int Unreadable);
+
+    private int unreadable;
 
     /// <summary>The encrypted columns of each table, from the model.</summary>
     public IReadOnlyList<(string Table, string Key, string[] Columns)> EncryptedColumns() =>
@@ -57,7 +63,7 @@ public sealed partial class KeyRotation(PazPazDb db, FieldEncryptor encryptor, F
         }
         var keys = await RewriteDataProtectionKeysAsync(connection, cancellationToken);
         var files = await RewriteFilesAsync(cancellationToken);
-        return new Report(rows, keys, files);
+        return new Report(rows, keys, files, unreadable);
     }
 
     /// <summary>Values (and files) still under another version than the current one: 0 everywhere once a run has finished.</summary>
@@ -125,14 +131,24 @@ public sealed partial class KeyRotation(PazPazDb db, FieldEncryptor encryptor, F
         return (rows[^1].Id, rows.Count);
     }
 
-    /// <summary>The value under the current key: decrypted with its own version and encrypted again; plaintext is encrypted.</summary>
-    private string? Reencrypted(string? stored) => stored switch
+    /// <summary>
+    /// The value under the current key: decrypted with its own version and encrypted again; plaintext is encrypted. A value
+    /// no configured key opens stays as it is (counted in <see cref="Report.Unreadable"/>): the run goes on with the rest.
+    /// </summary>
+    private string? Reencrypted(string? stored)
     {
-        null => null,
-        _ when IsCurrent(stored) => stored,
-        _ when FieldEncryptor.LooksEncrypted(stored) => encryptor.Encrypt(encryptor.Decrypt(stored)),
-        _ => encryptor.Encrypt(stored),
-    };
+        if (stored is null || IsCurrent(stored)) return stored;
+        if (!FieldEncryptor.LooksEncrypted(stored)) return encryptor.Encrypt(stored);
+        try
+        {
+            return encryptor.Encrypt(encryptor.Decrypt(stored));
+        }
+        catch (CryptographicException)
+        {
+            unreadable++;
+            return stored;
+        }
+    }
 
     /// <summary>The DataProtection key ring's XML holds its secret as one encrypted value (FieldKeyXmlEncryptor).</summary>
     private async Task<int> RewriteDataProtectionKeysAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -171,9 +187,18 @@ public sealed partial class KeyRotation(PazPazDb db, FieldEncryptor encryptor, F
     {
         var rewritten = 0;
         foreach (var storageKey in await StoredFilesAsync(cancellationToken))
-            if (await vault.KeyVersionAsync(storageKey, cancellationToken) is { } version && version != encryptor.CurrentKeyVersion &&
-                await vault.ReencryptAsync(storageKey, cancellationToken))
-                rewritten++;
+        {
+            try
+            {
+                if (await vault.KeyVersionAsync(storageKey, cancellationToken) is { } version && version != encryptor.CurrentKeyVersion &&
+                    await vault.ReencryptAsync(storageKey, cancellationToken))
+                    rewritten++;
+            }
+            catch (CryptographicException)
+            {
+                unreadable++;
+            }
+        }
         return rewritten;
     }
 }
