@@ -49,6 +49,7 @@ builder.Services.AddPazPazStorage(builder.Configuration);
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account").AllowAnonymousToPage("/Error").AllowAnonymousToFolder("/Dev"));
 builder.Services.AddOpenApi();
 builder.Services.AddExceptionHandler<DatabaseUnavailable>();
+builder.Services.AddExceptionHandler<ChangedElsewhere>();
 
 var app = builder.Build();
 

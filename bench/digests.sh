@@ -111,11 +111,13 @@ log "database $DB: drop, create, migrate"
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 (cd "$APPDIR" && env "${APP_ENV[@]}" dotnet PazPaz.dll admin migrate) >"$OUT/migrate.log" 2>&1 || { cat "$OUT/migrate.log" >&2; die "migrate failed"; }
 
-# The due minute: the first whole minute at least 45 s away, so the fill and the worker's start fit before it.
-DUE=$(( ($(date +%s) + 45 + 59) / 60 * 60 ))
+# The due minute: the first whole minute at least 75 s away, so the fill, encrypting its clients and the worker's start fit before it.
+DUE=$(( ($(date +%s) + 75 + 59) / 60 * 60 ))
 log "filling $WORKSPACES practices x $PER_WORKSPACE users (digests due at $(date -u -d "@$DUE" +%H:%M:%S) UTC)"
 "${PSQL[@]}" -d "$DB" -v workspaces="$WORKSPACES" -v users_per_workspace="$PER_WORKSPACE" -v appointments="$APPOINTMENTS" \
   -v due="$DUE" -f "$BENCH/digests.sql" >"$OUT/fill.log" 2>&1 || { cat "$OUT/fill.log" >&2; die "the fill failed"; }
+# The fill writes clients in plaintext (as rows from before encryption were): encrypt them as the app does at start-up.
+(cd "$APPDIR" && env "${APP_ENV[@]}" dotnet PazPaz.dll admin encrypt-fields) >"$OUT/encrypt.log" 2>&1 || { cat "$OUT/encrypt.log" >&2; die "encrypt-fields failed"; }
 [ "$(date +%s)" -lt $((DUE - 10)) ] || die "the fill took too long to reach the due minute; try again"
 
 log "starting the worker (PazPaz worker, no HTTP)"

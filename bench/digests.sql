@@ -54,7 +54,7 @@ INSERT INTO clients (id, workspace_id, first_name, last_name, email, phone, date
 SELECT id, workspace_id,
        (ARRAY['Noa','Yael','Maya','Tamar','Dana','Omer','Itai','Lior'])[1 + (k + wn) % 8],
        (ARRAY['Cohen','Levi','Mizrahi','Peretz','Smith','Jones','Taylor','Brown'])[1 + (k * 3 + wn) % 8],
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY[]::text[], true, false, true, now(), now()
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '[]', true, false, true, now(), now()
 FROM d_client;
 
 -- One appointment per client on the practice's local day of the due minute, hourly from 08:00.

@@ -7,7 +7,7 @@
 -- seed for random() (default 0.42; uuids come from gen_random_uuid() and differ between runs).
 --
 -- Per workspace "Bench Practice <k>": one active owner owner-<k>@bench.pazpaz.test with default notification
--- settings, <clients> clients (plain-text names/e-mail/phone; every encrypted column stays NULL), two services,
+-- settings, <clients> clients (plain-text names/e-mail/phone/tags, which `admin encrypt-fields` encrypts afterwards), two services,
 -- one clinic location, and m appointments on weekdays within +-26 weeks of now, 09:00-17:00 local time,
 -- 30-90 minutes long, in fixed slots so that a workspace's appointments do not overlap (about 2 % are
 -- moved into the previous slot, so about 1 % overlap another one), statuses by past/future
@@ -127,9 +127,9 @@ SELECT c.id, c.workspace_id,
               'Smith','Jones','Taylor','Brown','Williams','Wilson','Evans','Thomas','Roberts','Walker'])[1 + (c.k * 13 + c.wn * 3) % 20],
        'client-' || c.k || '.ws' || c.wn || '@bench.pazpaz.test',
        '+44 7700 9' || lpad(((c.wn * 53 + c.k) % 100000)::text, 5, '0'),
-       date '1950-01-01' + ((c.wn * 97 + c.k * 389) % 20000),
+       to_char(date '1950-01-01' + ((c.wn * 97 + c.k * 389) % 20000), 'YYYY-MM-DD'),
        NULL, NULL, NULL, NULL, NULL,
-       CASE WHEN c.k % 5 = 0 THEN ARRAY['bench'] ELSE ARRAY[]::text[] END,
+       CASE WHEN c.k % 5 = 0 THEN '["bench"]' ELSE '[]' END,
        true, false, c.k % 25 <> 0, b.set_up, b.set_up
 FROM b_cl c, b_now b ORDER BY c.wn, c.k;
 

@@ -241,7 +241,8 @@ public sealed class ClientsApiTests(PazPazApp app) : AppTest(app)
             [get.StatusCode, put.StatusCode, delete.StatusCode, restore.StatusCode]);
         Assert.DoesNotContain("Secret", await get.Content.ReadAsStringAsync());
         Assert.Equal(0, list["total"]!.GetValue<int>());
-        var stored = await App.WithDbAsync(db => db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == theirs.Workspace.Id).OrderBy(c => c.FirstName).ToListAsync());
+        var stored = (await App.WithDbAsync(db => db.Clients.IgnoreQueryFilters().Where(c => c.WorkspaceId == theirs.Workspace.Id).ToListAsync()))
+            .OrderBy(c => c.FirstName, StringComparer.Ordinal).ToList(); // names are encrypted: sorted in memory
         Assert.Equal([("Archived", false), ("Secret", true)], stored.Select(c => (c.FirstName, c.IsActive)));
     }
 

@@ -39,7 +39,10 @@ public sealed class WorkingWeekTests
         Assert.Equal([new TimeRange(new(8, 30), new(12, 0)), new TimeRange(new(14, 0), new(20, 0))], back.On(DayOfWeek.Tuesday));
         Assert.Equal(24 * 60, back.On(DayOfWeek.Sunday)[0].EndMinute);
         Assert.Equal(new TimeOnly(8, 30), back.StartOn(new DateOnly(2026, 12, 8)));   // a Tuesday
-        Assert.Equal(new TimeOnly(9, 0), back.StartOn(new DateOnly(2026, 12, 11)));   // Friday, a day off
+        // Friday, a day off: the week's earliest start, the usual start of a working day (bookable, if unusual).
+        Assert.Equal(new TimeOnly(8, 30), back.StartOn(new DateOnly(2026, 12, 11)));
+        Assert.Equal(new TimeOnly(8, 0), WorkingWeek.Default("Asia/Jerusalem").StartOn(new DateOnly(2027, 1, 1))); // a Friday in Israel
+        Assert.Equal(new TimeOnly(9, 0), WorkingWeek.From(new Dictionary<DayOfWeek, IReadOnlyList<TimeRange>>(), "Europe/London").StartOn(new DateOnly(2026, 12, 11)));
         Assert.False(back.IsWorkingDay(new DateOnly(2026, 12, 11)));
         Assert.Equal(WorkingWeek.Default("Asia/Jerusalem").WorkingDays, WorkingWeek.For(null, "Asia/Jerusalem").WorkingDays);
     }

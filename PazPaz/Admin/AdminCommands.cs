@@ -28,6 +28,11 @@ public static class AdminCommands
           disable-two-factor  --email E          turns two-step sign-in off for someone who lost their phone and backup codes,
                                                  and ends their sessions (they set it up again if their practice requires it)
           migrate                                applies database migrations and exits
+          encrypt-fields                         encrypts client and appointment values still stored in plaintext
+                                                 (the app also does this in the background at start-up)
+          reencrypt [--check]                    re-encrypts every value and file under an older key with the current
+                                                 key (Encryption__CurrentKeyVersion), so the old key can be removed;
+                                                 --check only counts what is still under another key
         """;
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
@@ -65,12 +70,45 @@ public static class AdminCommands
                 "invite-therapist" => await InviteTherapistAsync(scope.ServiceProvider, db, options, output, error),
                 "disable-two-factor" => await DisableTwoFactorAsync(db, options, output, error),
                 "migrate" => Done(output, "Migrations applied."),
+                "encrypt-fields" => await EncryptFieldsAsync(scope.ServiceProvider, output),
+                "reencrypt" => await ReencryptAsync(scope.ServiceProvider, options, output),
                 _ => Wrong(error, $"Unknown command '{args[0]}'."),
             };
         }
         catch (MissingOptionException e) { return Wrong(error, e.Message); }
         catch (DomainException e) { error.WriteLine(e.Message); return 1; }
         catch (Npgsql.NpgsqlException e) { error.WriteLine($"The database could not be reached: {e.Message}"); return 1; }
+    }
+
+    private static async Task<int> ReencryptAsync(IServiceProvider services, Dictionary<string, string> options, TextWriter output)
+    {
+        var rotation = services.GetRequiredService<Security.KeyRotation>();
+        var version = services.GetRequiredService<Security.FieldEncryptor>().CurrentKeyVersion;
+        if (options.ContainsKey("check"))
+        {
+            var outdated = await rotation.CountOutdatedAsync(CancellationToken.None);
+            output.WriteLine(outdated == 0
+                ? $"Everything is encrypted with key {version}: older keys can be removed."
+                : $"{outdated} values or files are still under another key than {version}: run 'admin reencrypt'.");
+            return outdated == 0 ? 0 : 1;
+        }
+        var report = await rotation.RunAsync(CancellationToken.None);
+        foreach (var (table, rows) in report.Rows.Where(r => r.Value > 0)) output.WriteLine($"{table}: {rows} rows re-encrypted");
+        output.WriteLine($"DataProtection keys: {report.DataProtectionKeys}; files: {report.Files}.");
+        if (report.Unreadable > 0)
+        {
+            output.WriteLine($"{report.Unreadable} values or files open with no configured key (damaged, or under a lost key) and were left as they are.");
+            return 1;
+        }
+        output.WriteLine($"Done: everything is now encrypted with key {version}. Check with 'admin reencrypt --check', then remove older keys.");
+        return 0;
+    }
+
+    private static async Task<int> EncryptFieldsAsync(IServiceProvider services, TextWriter output)
+    {
+        var rewritten = await services.GetRequiredService<PlaintextEncryption>().RunAsync(CancellationToken.None);
+        output.WriteLine($"Encrypted {rewritten["clients"]} clients and {rewritten["appointments"]} appointments still in plaintext.");
+        return 0;
     }
 
     private static async Task<int> CreateWorkspaceAsync(PazPazDb db, TimeProvider clock, Dictionary<string, string> options, TextWriter output, TextWriter error)
@@ -221,6 +259,7 @@ public static class AdminCommands
         problem = "";
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] is "--check") { options["check"] = "true"; continue; } // the one option without a value
             if (!args[i].StartsWith("--") || i + 1 >= args.Length || args[i + 1].StartsWith("--"))
             {
                 problem = $"Expected '--option value' at '{args[i]}'.";

@@ -25,6 +25,7 @@ public static class ApiSetup
     {
         BadHttpRequestException bad => bad.StatusCode,
         _ when Operations.DatabaseUnavailable.Is(exception) => StatusCodes.Status503ServiceUnavailable,
+        _ when Operations.ChangedElsewhere.Is(exception) => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -145,11 +145,12 @@ public static class AppointmentsApi
         return Results.Ok(new ConflictCheckResponse(found.Count > 0, found.Select(ToResponse).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, HttpRequest request, PazPazDb db, ReadAudit reads, CancellationToken cancellationToken)
     {
         var appointment = await db.Appointments.AsNoTracking().Include(a => a.Client).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (appointment is null) return ApiResults.NotFound("Appointment");
         await reads.RecordAsync(nameof(Appointment), [appointment.Id], "api", cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, appointment.Version);
         return Results.Ok(ToResponse(appointment, appointment.Client));
     }
 
@@ -173,7 +174,7 @@ public static class AppointmentsApi
 
         var result = await booking.BookAsync(new NewAppointment(clientId!.Value, start!.Value, end!.Value, serviceId, locationId, locationType,
             details, notes), allowConflict, cancellationToken);
-        return await RespondAsync(result, db, created: true, cancellationToken);
+        return await RespondAsync(result, request, db, created: true, cancellationToken);
     }
 
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, Booking booking, PazPazDb db, CancellationToken cancellationToken)
@@ -182,10 +183,12 @@ public static class AppointmentsApi
         var allowConflict = query.Bool("allow_conflict");
         var scope = query.Enum<SeriesScope>("scope") ?? SeriesScope.This;
         if (!query.IsValid) return query.Problem();
+        if (!RowVersions.TryReadIfMatch(request, out var basedOn)) return RowVersions.PreconditionFailed(request.HttpContext.Response, "appointment", null);
         var input = JsonInput.Of(request);
 
         var edit = new AppointmentEdit
         {
+            BasedOnVersion = basedOn,
             ClientId = input.Guid("client_id", nullable: false),
             Start = input.Instant("scheduled_start"),
             End = input.Instant("scheduled_end"),
@@ -201,6 +204,10 @@ public static class AppointmentsApi
         if (scope != SeriesScope.This && status is not (null or AppointmentStatus.Cancelled))
             input.AddError("scope", "Only a cancellation reaches more than one session; change other statuses one session at a time.");
         if (!input.IsValid) return input.Problem();
+        // A status change or cancellation checks If-Match here; an edit checks it in Booking, on the row it changes.
+        if (status is not null && basedOn is { } expected &&
+            await db.Appointments.Where(a => a.Id == id).Select(a => (uint?)a.Version).FirstOrDefaultAsync(cancellationToken) is { } current && current != expected)
+            return RowVersions.PreconditionFailed(request.HttpContext.Response, "appointment", current);
 
         var result = (status, scope) switch
         {
@@ -215,7 +222,7 @@ public static class AppointmentsApi
             BookingResult.SeriesConflicted conflicted => Results.Problem(statusCode: StatusCodes.Status409Conflict,
                 title: "Some sessions would overlap other appointments.", detail: "Send allow_conflict=true to change them anyway.",
                 extensions: new Dictionary<string, object?> { ["clashes"] = AppointmentSeriesApi.Clashes(conflicted.Clashes) }),
-            _ => await RespondAsync(result, db, created: false, cancellationToken),
+            _ => await RespondAsync(result, request, db, created: false, cancellationToken),
         };
     }
 
@@ -226,9 +233,13 @@ public static class AppointmentsApi
         var reason = input.String("reason", maxLength: 500);
         if (action is not (null or "keep" or "delete")) input.AddError("session_note_action", "Must be one of: keep, delete.");
         if (!input.IsValid) return input.Problem();
+        if (!RowVersions.TryReadIfMatch(request, out var expected)) return RowVersions.PreconditionFailed(request.HttpContext.Response, "appointment", null);
+        if (expected is { } basedOn &&
+            await db.Appointments.Where(a => a.Id == id).Select(a => (uint?)a.Version).FirstOrDefaultAsync(cancellationToken) is { } current && current != basedOn)
+            return RowVersions.PreconditionFailed(request.HttpContext.Response, "appointment", current);
 
         var result = await booking.DeleteAsync(id, action == "delete" ? SessionNoteAction.Delete : SessionNoteAction.Keep, reason, cancellationToken);
-        return result is BookingResult.Saved ? Results.NoContent() : await RespondAsync(result, db, created: false, cancellationToken);
+        return result is BookingResult.Saved ? Results.NoContent() : await RespondAsync(result, request, db, created: false, cancellationToken);
     }
 
     private static async Task<SeriesChangeResponse> SeriesChangeAsync(BookingResult.SeriesSaved saved, PazPazDb db, CancellationToken cancellationToken)
@@ -247,13 +258,14 @@ public static class AppointmentsApi
         _ => throw new InvalidOperationException($"Unexpected booking result {result.GetType().Name}."),
     };
 
-    private static async Task<IResult> RespondAsync(BookingResult result, PazPazDb db, bool created, CancellationToken cancellationToken)
+    private static async Task<IResult> RespondAsync(BookingResult result, HttpRequest request, PazPazDb db, bool created, CancellationToken cancellationToken)
     {
         switch (result)
         {
             case BookingResult.Saved saved:
                 var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == saved.Appointment.ClientId, cancellationToken);
                 var body = ToResponse(saved.Appointment, client);
+                RowVersions.Stamp(request.HttpContext.Response, saved.Appointment.Version);
                 return created ? Results.Created($"/api/v1/appointments/{body.Id}", body) : Results.Ok(body);
             case BookingResult.Conflicted conflicted:
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The time overlaps other appointments or time off.",
@@ -263,6 +275,10 @@ public static class AppointmentsApi
                 return ApiResults.NotFound(notFound.What);
             case BookingResult.Refused refused:
                 return ApiResults.Validation(new Dictionary<string, string[]> { [refused.Field] = [refused.Message] });
+            case BookingResult.Changed { OutOfDate: true } outOfDate:
+                return RowVersions.PreconditionFailed(request.HttpContext.Response, "appointment", outOfDate.Current);
+            case BookingResult.Changed:
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Operations.ChangedElsewhere.Title, detail: Operations.ChangedElsewhere.Detail);
             default:
                 throw new InvalidOperationException($"Unexpected booking result {result.GetType().Name}.");
         }

@@ -72,22 +72,26 @@ public static class ClientsApi
         var pageSize = query.Int("page_size", 50, 1, 100);
         if (!query.IsValid) return query.Problem();
 
-        var clients = db.Clients.AsNoTracking().Matching(text);
-        if (!includeInactive) clients = clients.Where(c => c.IsActive);
-        var total = await clients.CountAsync(cancellationToken);
-        var items = await clients.OrderByName().Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        // Names are encrypted: the workspace's clients are matched and sorted in memory (see ClientDirectory), then
+        // the page's clients are read in full.
+        var matches = (await db.Clients.LoadAsync(includeInactive, cancellationToken)).Matching(text).SortedByName();
+        var total = matches.Count;
+        var pageIds = matches.Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Id).ToList();
+        var byId = await db.Clients.AsNoTracking().Where(c => pageIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var items = pageIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
 
         // The list carries health fields: one read event naming every client on this page.
         await reads.RecordAsync(nameof(Client), items.Select(c => c.Id).ToList(), "api_list", cancellationToken);
         return Results.Ok(new PagedList<object>(items.Select(c => ToResponse(c, current)).ToList(), total, page, pageSize, (total + pageSize - 1) / pageSize));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, PazPazDb db, ReadAudit reads, CurrentUser current, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, HttpRequest request, PazPazDb db, ReadAudit reads, CurrentUser current, CancellationToken cancellationToken)
     {
         // Another workspace's client is not found: the wall filters it out.
         if (await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client)
             return ApiResults.NotFound("Client");
         await reads.RecordAsync(nameof(Client), [client.Id], "api", cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, client.Version);
         return Results.Ok(ToResponse(client, current));
     }
 
@@ -106,12 +110,15 @@ public static class ClientsApi
         if (isActive == false) client.Archive();
         db.Clients.Add(client);
         await db.SaveChangesAsync(cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, client.Version);
         return Results.Created($"/api/v1/clients/{client.Id}", ToResponse(client, current));
     }
 
     private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PazPazDb db, TimeProvider clock, CurrentUser current, CancellationToken cancellationToken)
     {
         if (await db.Clients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } client) return ApiResults.NotFound("Client");
+        if (!RowVersions.TryReadIfMatch(request, out var basedOn) || basedOn is { } v && v != client.Version)
+            return RowVersions.PreconditionFailed(request.HttpContext.Response, "client", client.Version);
         var input = JsonInput.Of(request);
         if (ClinicalFieldsRefused(input, current) is { } refused) return refused;
         var workspace = await db.Workspaces.SingleAsync(cancellationToken);
@@ -124,7 +131,8 @@ public static class ClientsApi
         client.Update(details, today);
         if (isActive == true) client.Restore();
         if (isActive == false) client.Archive();
-        await db.SaveRaisingSequencesAsync(cancellationToken);
+        await db.SaveRaisingSequencesAsync(cancellationToken); // a save at the same moment elsewhere: 409 (ChangedElsewhere)
+        RowVersions.Stamp(request.HttpContext.Response, client.Version);
         return Results.Ok(ToResponse(client, current));
     }
 

@@ -38,8 +38,12 @@ public static class NotificationSettingsApi
             extended.RootElement.Clone(), s.CreatedAt, s.UpdatedAt);
     }
 
-    private static async Task<IResult> GetAsync(PazPazDb db, CurrentUser current, CancellationToken cancellationToken) =>
-        Results.Ok(ToResponse(await db.MineAsync(current, cancellationToken)));
+    private static async Task<IResult> GetAsync(HttpRequest request, PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
+    {
+        var settings = await db.MineAsync(current, cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, settings.Version);
+        return Results.Ok(ToResponse(settings));
+    }
 
     private static async Task<IResult> UpdateAsync(HttpRequest request, PazPazDb db, CurrentUser current, CancellationToken cancellationToken)
     {
@@ -67,8 +71,11 @@ public static class NotificationSettingsApi
         if (!input.IsValid) return input.Problem();
 
         var settings = await db.MineAsync(current, cancellationToken);
+        if (!RowVersions.TryReadIfMatch(request, out var basedOn) || basedOn is { } v && v != settings.Version)
+            return RowVersions.PreconditionFailed(request.HttpContext.Response, "notification settings", settings.Version);
         settings.Update(change);
         await db.SaveChangesAsync(cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, settings.Version);
         return Results.Ok(ToResponse(settings));
     }
 }

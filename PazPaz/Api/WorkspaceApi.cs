@@ -19,16 +19,20 @@ public static class WorkspaceApi
 
     private static WorkspaceResponse ToResponse(Workspace w) => new(w.Id, w.Name, w.TimeZone);
 
-    private static async Task<IResult> GetAsync(PazPazDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpRequest request, PazPazDb db, CancellationToken cancellationToken)
     {
         // The wall leaves exactly one row visible: the caller's own workspace.
         var workspace = await db.Workspaces.SingleOrDefaultAsync(cancellationToken);
-        return workspace is null ? ApiResults.NotFound("Workspace") : Results.Ok(ToResponse(workspace));
+        if (workspace is null) return ApiResults.NotFound("Workspace");
+        RowVersions.Stamp(request.HttpContext.Response, workspace.Version);
+        return Results.Ok(ToResponse(workspace));
     }
 
     private static async Task<IResult> UpdateAsync(HttpRequest request, PazPazDb db, CancellationToken cancellationToken)
     {
         if (await db.Workspaces.SingleOrDefaultAsync(cancellationToken) is not { } workspace) return ApiResults.NotFound("Workspace");
+        if (!RowVersions.TryReadIfMatch(request, out var basedOn) || basedOn is { } v && v != workspace.Version)
+            return RowVersions.PreconditionFailed(request.HttpContext.Response, "workspace", workspace.Version);
         var input = JsonInput.Of(request);
         var name = input.Has("name") ? input.String("name", nullable: false) : workspace.Name;
         var timeZone = input.Has("timezone") ? input.String("timezone", nullable: false) : workspace.TimeZone;
@@ -41,6 +45,7 @@ public static class WorkspaceApi
         workspace.Rename(name!);
         workspace.ChangeTimeZone(timeZone!);
         await db.SaveChangesAsync(cancellationToken);
+        RowVersions.Stamp(request.HttpContext.Response, workspace.Version);
         return Results.Ok(ToResponse(workspace));
     }
 }

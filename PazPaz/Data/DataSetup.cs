@@ -23,6 +23,9 @@ public static class DataSetup
             // Sign-in links reach users across the wall on purpose, always with IgnoreQueryFilters.
             .ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
         services.AddScoped<AuditLog>();
+        services.AddScoped<PlaintextEncryption>();
+        services.AddScoped<Security.KeyRotation>();
+        services.AddHostedService<PlaintextEncryptionAtStartup>();
         services.AddScoped<ReadAudit>();
         services.AddDataProtection().SetApplicationName("PazPaz").PersistKeysToDbContext<PazPazDb>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(

@@ -52,7 +52,7 @@ public sealed class PazPazDb(DbContextOptions<PazPazDb> options, CurrentUser cur
         model.ApplyConfiguration(new ClientConfiguration(encryptor));
         model.ApplyConfiguration(new ServiceConfiguration());
         model.ApplyConfiguration(new LocationConfiguration());
-        model.ApplyConfiguration(new AppointmentConfiguration());
+        model.ApplyConfiguration(new AppointmentConfiguration(encryptor));
         model.ApplyConfiguration(new AppointmentSeriesConfiguration());
         model.ApplyConfiguration(new TimeOffConfiguration(encryptor));
         model.ApplyConfiguration(new TimeOffSeriesConfiguration());

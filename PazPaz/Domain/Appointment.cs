@@ -26,6 +26,11 @@ public sealed class Appointment : IWorkspaceOwned
     /// <summary>Soft delete, so that "undo" can bring the appointment back.</summary>
     public DateTimeOffset? DeletedAt { get; private set; }
     /// <summary>
+    /// PostgreSQL's xmin: changes with every write of the row, including raw SQL ones (a SEQUENCE raise). EF checks it on
+    /// save, so two saves of one row at once cannot both win silently; forms and the API's ETag carry it.
+    /// </summary>
+    public uint Version { get; private set; }
+    /// <summary>
     /// When the time was last set by a move, a restore or an undo; null means "as booked" (<see cref="CreatedAt"/>).
     /// A reminder whose moment came before this is not sent: the appointment was booked or moved too late for it.
     /// </summary>

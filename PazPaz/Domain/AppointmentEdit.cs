@@ -18,4 +18,9 @@ public sealed record AppointmentEdit
     public LocationType? LocationType { get; init; }
     public Optional<string?> LocationDetails { get; init; }
     public Optional<string?> Notes { get; init; }
+    /// <summary>
+    /// The <see cref="Appointment.Version"/> the edit was made on (a form's hidden field, the API's If-Match): when the
+    /// appointment has changed since, the edit is refused rather than applied over a change its author never saw.
+    /// </summary>
+    public uint? BasedOnVersion { get; init; }
 }

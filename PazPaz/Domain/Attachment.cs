@@ -48,7 +48,8 @@ public sealed class Attachment : IWorkspaceOwned
         return attachment;
     }
 
-    public string ThumbnailKey => StorageKey + ".thumb";
+    public string ThumbnailKey => StorageKey + ThumbnailSuffix;
+    public const string ThumbnailSuffix = ".thumb";
     public bool IsDeleted => DeletedAt is not null;
     public bool IsPdf => ContentType == "application/pdf";
 

@@ -56,6 +56,11 @@ public sealed class Client : IWorkspaceOwned
     public bool IsActive { get; private set; } = true;
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>
+    /// PostgreSQL's xmin: changes with every write of the row, including raw SQL ones (a SEQUENCE raise). EF checks it on
+    /// save, so two saves of one row at once cannot both win silently; forms and the API's ETag carry it.
+    /// </summary>
+    public uint Version { get; private set; }
 
     private Client() { }
 
@@ -184,37 +189,4 @@ public sealed class Client : IWorkspaceOwned
 
     private static List<string> CleanTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-}
-
-/// <summary>Client queries the list page and the API share, so both sort and search the same way.</summary>
-public static class ClientQueries
-{
-    /// <summary>Last then first name, ignoring case; the id keeps pages stable when two clients share a name.</summary>
-    public static IOrderedQueryable<Client> OrderByName(this IQueryable<Client> clients) =>
-        clients.OrderBy(c => c.LastName.ToLower()).ThenBy(c => c.FirstName.ToLower()).ThenBy(c => c.Id);
-
-    /// <summary>
-    /// Search as a therapist types: every word must start a word of the first or last name ("coh" finds Cohen,
-    /// "dav" finds Ben-David), start the e-mail or its domain, or (typed as digits) appear in the phone number. Typing an
-    /// e-mail fragment with "@" or "." matches anywhere in the address. Mid-word matches are left out on purpose:
-    /// "co" would otherwise find every ".com" address.
-    /// </summary>
-    public static IQueryable<Client> Matching(this IQueryable<Client> clients, string? text)
-    {
-        foreach (var word in (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var lower = word.ToLowerInvariant();
-            var (afterSpace, afterHyphen, afterAt) = (" " + lower, "-" + lower, "@" + lower);
-            var anywhereInEmail = lower.Contains('@') || lower.Contains('.');
-            var digits = new string(word.Where(char.IsAsciiDigit).ToArray());
-            var phoneLike = digits.Length > 0 && word.All(ch => char.IsAsciiDigit(ch) || "+-().".Contains(ch));
-            clients = clients.Where(c =>
-                c.FirstName.ToLower().StartsWith(lower) || c.FirstName.ToLower().Contains(afterSpace) || c.FirstName.ToLower().Contains(afterHyphen) ||
-                c.LastName.ToLower().StartsWith(lower) || c.LastName.ToLower().Contains(afterSpace) || c.LastName.ToLower().Contains(afterHyphen) ||
-                (c.Email != null && (c.Email.ToLower().StartsWith(lower) || c.Email.ToLower().Contains(afterAt) || (anywhereInEmail && c.Email.ToLower().Contains(lower)))) ||
-                (phoneLike && c.Phone != null &&
-                    c.Phone.Replace("-", "").Replace(" ", "").Replace("(", "").Replace(")", "").Replace(".", "").Contains(digits)));
-        }
-        return clients;
-    }
 }

@@ -34,6 +34,11 @@ public sealed partial class UserNotificationSettings : IWorkspaceOwned
     public string ExtendedSettings { get; private set; } = "{}";
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>
+    /// PostgreSQL's xmin: changes with every write of the row, including raw SQL ones (a SEQUENCE raise). EF checks it on
+    /// save, so two saves of one row at once cannot both win silently; forms and the API's ETag carry it.
+    /// </summary>
+    public uint Version { get; private set; }
 
     private UserNotificationSettings() { }
 

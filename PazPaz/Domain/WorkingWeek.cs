@@ -88,8 +88,12 @@ public sealed class WorkingWeek
 
     public DateOnly WeekStart(DateOnly date) => date.AddDays(-(((int)date.DayOfWeek - (int)FirstDayOfWeek + 7) % 7));
 
-    /// <summary>When <paramref name="date"/>'s work begins: its first range, or 09:00 on a day off.</summary>
-    public TimeOnly StartOn(DateOnly date) => On(date.DayOfWeek) is [var first, ..] ? first.Start : new TimeOnly(9, 0);
+    /// <summary>
+    /// When <paramref name="date"/>'s work begins: its first range; on a day off (a booking on a Friday in Israel, New
+    /// Year's Day) the week's earliest start, as the usual start of a working day; 09:00 when no day has hours.
+    /// </summary>
+    public TimeOnly StartOn(DateOnly date) => On(date.DayOfWeek) is [var first, ..] ? first.Start
+        : days.Values.Where(ranges => ranges.Count > 0).Select(ranges => ranges[0].Start).DefaultIfEmpty(new TimeOnly(9, 0)).Min();
 
     /// <summary>Stored as jsonb: {"mon":[["09:00","13:00"],["14:00","18:00"]], …}; days off are left out.</summary>
     public string ToJson() => JsonSerializer.Serialize(days.Where(d => d.Value.Count > 0).OrderBy(d => d.Key)

@@ -16,6 +16,11 @@ public sealed class Workspace
     public long StorageUsedBytes { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>
+    /// PostgreSQL's xmin: changes with every write of the row, including raw SQL ones (a SEQUENCE raise). EF checks it on
+    /// save, so two saves of one row at once cannot both win silently; forms and the API's ETag carry it.
+    /// </summary>
+    public uint Version { get; private set; }
     public DateTimeOffset? DeletedAt { get; private set; }
     /// <summary>Everyone in the practice must use two-step sign-in; someone without it is sent to set it up first.</summary>
     public bool RequireTwoFactor { get; private set; }

@@ -25,6 +25,7 @@ public sealed class ErrorModel : PageModel
             404 => ("Page not found", "There is nothing at this address, or it is not yours to see."),
             403 when HttpContext.Items[Auth.RoleGate.ReasonKey] is string reason => ("Not allowed for your role", reason),
             403 => ("Not allowed", "Your account cannot open this page."),
+            409 when HttpContext.Items[Operations.ChangedElsewhere.ReasonKey] is string changed => (Operations.ChangedElsewhere.Title, changed),
             429 => ("Too many requests", "Please wait a few minutes and try again."),
             400 when HttpContext.Items[Operations.StorableText.ProblemKey] is string problem =>
                 ("Something was wrong with that request", $"{problem} Please go back, correct it and try again."),

@@ -68,6 +68,7 @@ public sealed partial class Booking
         if (scope == SeriesScope.This) return await EditAsync(id, edit, allowConflict, cancellationToken);
         var anchor = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (anchor is null) return new BookingResult.NotFound("Appointment");
+        if (edit.BasedOnVersion is { } basedOn && basedOn != anchor.Version) return new BookingResult.Changed(OutOfDate: true, anchor.Version);
         if (anchor.SeriesId is not { } seriesId || anchor.SeriesDate is not { } anchorDate) return NotInSeries;
         if (edit.ClientId is { } clientId && clientId != anchor.ClientId)
         {

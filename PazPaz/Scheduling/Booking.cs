@@ -20,6 +20,11 @@ public abstract partial record BookingResult
     public sealed record SeriesSaved(AppointmentSeries Series, List<Appointment> Sessions) : BookingResult;
     /// <summary>Some sessions of a series clash; nothing was written. Skip those dates, book anyway, or give up.</summary>
     public sealed record SeriesConflicted(List<SeriesClash> Clashes) : BookingResult;
+    /// <summary>
+    /// Someone else changed the appointment: since the version the edit was based on (<see cref="OutOfDate"/>), or at the
+    /// same moment as this save (the row's xmin moved under it). Nothing was written; read it again and decide.
+    /// </summary>
+    public sealed record Changed(bool OutOfDate, uint? Current = null) : BookingResult;
 }
 
 public sealed record NewAppointment(Guid ClientId, DateTimeOffset Start, DateTimeOffset End, Guid? ServiceId = null,
@@ -66,6 +71,7 @@ public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, Curr
     {
         var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (appointment is null) return new BookingResult.NotFound("Appointment");
+        if (edit.BasedOnVersion is { } basedOn && basedOn != appointment.Version) return new BookingResult.Changed(OutOfDate: true, appointment.Version);
         if (edit.ClientId is { } clientId && clientId != appointment.ClientId)
         {
             var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken);
@@ -230,8 +236,23 @@ public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, Curr
         }, _ => true, cancellationToken);
     }
 
-    private Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken) =>
-        UnderLockAsync(work, result => result is BookingResult.Saved or BookingResult.SeriesSaved, cancellationToken);
+    /// <summary>
+    /// Runs a booking change under the lock. The lock orders bookings, but a rename of the client (which raises the
+    /// appointments' SEQUENCE) or an API edit with no lock of its own can still change a row between its read and this
+    /// save: xmin catches that, and the change is answered as <see cref="BookingResult.Changed"/> with nothing written.
+    /// </summary>
+    private async Task<BookingResult> UnderLockAsync(Func<Task<BookingResult>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UnderLockAsync(work, result => result is BookingResult.Saved or BookingResult.SeriesSaved, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return new BookingResult.Changed(OutOfDate: false);
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> holding the workspace's booking lock; commits when <paramref name="commit"/> says so.</summary>
     private async Task<T> UnderLockAsync<T>(Func<Task<T>> work, Func<T, bool> commit, CancellationToken cancellationToken)
@@ -248,7 +269,7 @@ public sealed partial class Booking(PazPazDb db, ConflictChecker conflicts, Curr
         });
     }
 
-    private static long LockKey(Guid workspaceId)
+    internal static long LockKey(Guid workspaceId)
     {
         Span<byte> bytes = stackalloc byte[16];
         workspaceId.TryWriteBytes(bytes);

@@ -21,6 +21,20 @@ public sealed class FieldEncryptor
             if (key.Length != 32) throw new ArgumentException($"Encryption key {version} must be 32 bytes (base64 of 32 random bytes).");
         this.keys = new Dictionary<int, byte[]>(keys);
         this.currentVersion = currentVersion;
+        ciphers = new ThreadLocal<Dictionary<int, AesGcm>>(() => []);
+    }
+
+    /// <summary>
+    /// One AesGcm per key and thread (an instance is not safe to share across threads): setting one up costs more than
+    /// decrypting a name, and a client list decrypts thousands of names at once (see ClientDirectory).
+    /// </summary>
+    private readonly ThreadLocal<Dictionary<int, AesGcm>> ciphers;
+
+    private AesGcm Cipher(int version)
+    {
+        var mine = ciphers.Value!;
+        if (!mine.TryGetValue(version, out var cipher)) mine[version] = cipher = new AesGcm(keys[version], TagSize);
+        return cipher;
     }
 
     public string Encrypt(string plaintext)
@@ -29,8 +43,7 @@ public sealed class FieldEncryptor
         var output = new byte[NonceSize + plain.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(keys[currentVersion], TagSize);
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), AssociatedData(currentVersion));
+        Cipher(currentVersion).Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), FieldAssociatedData(currentVersion));
         return $"v{currentVersion}:{Convert.ToBase64String(output)}";
     }
 
@@ -39,14 +52,43 @@ public sealed class FieldEncryptor
         var colon = stored.IndexOf(':');
         if (colon < 2 || stored[0] != 'v' || !int.TryParse(stored.AsSpan(1, colon - 1), out var version))
             throw new CryptographicException("The stored value is not in the encrypted format.");
-        if (!keys.TryGetValue(version, out var key))
+        if (!keys.ContainsKey(version))
             throw new CryptographicException($"Encryption key version {version} is not configured.");
         var data = Convert.FromBase64String(stored[(colon + 1)..]);
         var plain = new byte[data.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize, plain.Length), data.AsSpan(NonceSize + plain.Length), plain, AssociatedData(version));
+        Cipher(version).Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize, plain.Length), data.AsSpan(NonceSize + plain.Length), plain, FieldAssociatedData(version));
         return Encoding.UTF8.GetString(plain);
     }
+
+    /// <summary>
+    /// True for a value written by <see cref="Encrypt"/> ("v&lt;digits&gt;:…"). Columns encrypted after they held
+    /// plaintext (client identity, appointment notes) hold both until <c>PlaintextEncryption</c> has run over them.
+    /// </summary>
+    public static bool LooksEncrypted(string stored)
+    {
+        var colon = stored.IndexOf(':');
+        if (colon < 2 || stored[0] != 'v') return false;
+        for (var i = 1; i < colon; i++) if (!char.IsAsciiDigit(stored[i])) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Decrypt"/> for a value in the encrypted format, the value itself otherwise (a row not yet encrypted
+    /// by <c>PlaintextEncryption</c>). A value in the format that does not decrypt still throws: it is never shown as text.
+    /// </summary>
+    public string DecryptOrPlain(string stored)
+    {
+        if (!LooksEncrypted(stored)) return stored;
+        // A feed or a week view reads the same client's name once per appointment: the last few hundred values read on
+        // this thread are decrypted once. They are names already in memory in the entities read with them.
+        var recent = recentlyDecrypted.Value!;
+        if (recent.TryGetValue(stored, out var plain)) return plain;
+        if (recent.Count >= RecentlyDecryptedCapacity) recent.Clear();
+        return recent[stored] = Decrypt(stored);
+    }
+
+    private const int RecentlyDecryptedCapacity = 512;
+    private readonly ThreadLocal<Dictionary<string, string>> recentlyDecrypted = new(() => new Dictionary<string, string>(StringComparer.Ordinal));
 
     /// <summary>The key version new values and new file keys are encrypted under.</summary>
     public int CurrentKeyVersion => currentVersion;
@@ -83,6 +125,10 @@ public sealed class FieldEncryptor
     }
 
     private static byte[] AssociatedData(int version) => Encoding.ASCII.GetBytes($"pazpaz-field-v{version}");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> FieldAssociatedDataByVersion = new();
+
+    private static byte[] FieldAssociatedData(int version) => FieldAssociatedDataByVersion.GetOrAdd(version, AssociatedData);
 
     private static byte[] KeyAssociatedData(int version) => Encoding.ASCII.GetBytes($"pazpaz-file-key-v{version}");
 }

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PazPaz.Domain;
+using PazPaz.Security;
 
 namespace PazPaz.Data.Configurations;
 
-public sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
+public sealed class AppointmentConfiguration(FieldEncryptor encryptor) : IEntityTypeConfiguration<Appointment>
 {
     public void Configure(EntityTypeBuilder<Appointment> b)
     {
@@ -17,9 +18,10 @@ public sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appointm
             t.HasCheckConstraint("ck_appointments_counters", "edit_count >= 0 AND sequence >= 0");
         });
         b.Property(a => a.Status).HasSnakeCaseText();
+        b.Property(a => a.Version).IsRowVersion(); // xmin
         b.Property(a => a.LocationType).HasSnakeCaseText();
-        b.Property(a => a.Notes).IsPersonal();
-        b.Property(a => a.LocationDetails).IsPersonal();
+        b.Property(a => a.Notes).IsEncryptedAfterPlaintext(encryptor);
+        b.Property(a => a.LocationDetails).IsEncryptedAfterPlaintext(encryptor);
         // The seed's indexes: conflict detection and calendar ranges, a client's timeline, status filters.
         b.HasIndex(a => new { a.WorkspaceId, a.ScheduledStart, a.ScheduledEnd }).HasDatabaseName("ix_appointments_workspace_time_range");
         b.HasIndex(a => new { a.WorkspaceId, a.ClientId, a.ScheduledStart }).HasDatabaseName("ix_appointments_workspace_client_time");

@@ -10,21 +10,22 @@ public sealed class ClientConfiguration(FieldEncryptor encryptor) : IEntityTypeC
     public void Configure(EntityTypeBuilder<Client> b)
     {
         b.ToTable("clients", t => t.HasCheckConstraint("ck_clients_names", "length(btrim(first_name)) > 0 AND length(btrim(last_name)) > 0"));
-        // Names, e-mail and phone stay searchable and sortable in SQL; health and contact details are encrypted.
-        b.Property(c => c.FirstName).HasMaxLength(255).IsPersonal();
-        b.Property(c => c.LastName).HasMaxLength(255).IsPersonal();
-        b.Property(c => c.Email).HasMaxLength(254).IsPersonal();
-        b.Property(c => c.Phone).HasMaxLength(50).IsPersonal();
-        b.Property(c => c.DateOfBirth).IsPersonal();
+        // Every personal field is encrypted. Search and sorting decrypt one workspace's names in memory: see ClientDirectory.
+        b.Property(c => c.FirstName).IsEncryptedAfterPlaintext(encryptor);
+        b.Property(c => c.LastName).IsEncryptedAfterPlaintext(encryptor);
+        b.Property(c => c.Email).IsEncryptedAfterPlaintext(encryptor);
+        b.Property(c => c.Phone).IsEncryptedAfterPlaintext(encryptor);
+        b.Property(c => c.DateOfBirth).IsEncryptedAfterPlaintext(encryptor);
         b.Property(c => c.Address).IsEncrypted(encryptor);
         b.Property(c => c.MedicalHistory).IsEncrypted(encryptor);
         b.Property(c => c.EmergencyContactName).IsEncrypted(encryptor);
         b.Property(c => c.EmergencyContactPhone).IsEncrypted(encryptor);
         b.Property(c => c.Notes).IsEncrypted(encryptor);
-        b.Property(c => c.Tags).IsPersonal();
+        b.Property(c => c.Tags).IsEncryptedAfterPlaintext(encryptor);
         b.Ignore(c => c.FullName);
+        b.Property(c => c.Version).IsRowVersion(); // xmin
         b.Ignore(c => c.Initials);
-        b.HasIndex(c => new { c.WorkspaceId, c.IsActive, c.LastName, c.FirstName });
+        b.HasIndex(c => new { c.WorkspaceId, c.IsActive });
         b.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PazPaz.Security;
@@ -11,6 +14,9 @@ public static partial class ModelConventions
     /// <summary>Annotation read by the audit trail: a personal field's name is recorded, never its value.</summary>
     public const string PersonalAnnotation = "PazPaz:Personal";
 
+    /// <summary>Annotation on every encrypted column: key rotation (Security/KeyRotation) finds them by it.</summary>
+    public const string EncryptedAnnotation = "PazPaz:Encrypted";
+
     public static PropertyBuilder<T> IsPersonal<T>(this PropertyBuilder<T> property) =>
         property.HasAnnotation(PersonalAnnotation, true);
 
@@ -20,6 +26,40 @@ public static partial class ModelConventions
                 plain => plain == null ? null : encryptor.Encrypt(plain),
                 stored => stored == null ? null : encryptor.Decrypt(stored)))
             .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
+            .IsPersonal();
+
+    /// <summary>
+    /// Encrypted like <see cref="IsEncrypted"/>, for a column that held plaintext before: a value not in the encrypted
+    /// format is read as it is until <see cref="PlaintextEncryption"/> has encrypted it. Every write is encrypted.
+    /// </summary>
+    /// <remarks>Text properties, nullable or not (one method, as <c>PropertyBuilder&lt;string&gt;</c> and <c>&lt;string?&gt;</c> are the same type).</remarks>
+    public static PropertyBuilder IsEncryptedAfterPlaintext(this PropertyBuilder property, FieldEncryptor encryptor) =>
+        property.HasConversion(new ValueConverter<string?, string?>(
+                plain => plain == null ? null : encryptor.Encrypt(plain),
+                stored => stored == null ? null : encryptor.DecryptOrPlain(stored)))
+            .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
+            .HasAnnotation(PersonalAnnotation, true);
+
+    /// <summary>A date stored encrypted as its ISO text ("1990-04-02"); the plaintext form during the transition is the same text.</summary>
+    public static PropertyBuilder<DateOnly?> IsEncryptedAfterPlaintext(this PropertyBuilder<DateOnly?> property, FieldEncryptor encryptor) =>
+        property.HasConversion(new ValueConverter<DateOnly?, string?>(
+                date => date == null ? null : encryptor.Encrypt(date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                stored => stored == null ? null : DateOnly.ParseExact(encryptor.DecryptOrPlain(stored), "yyyy-MM-dd", CultureInfo.InvariantCulture)))
+            .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
+            .IsPersonal();
+
+    /// <summary>A list of short texts (tags) stored encrypted as one JSON array; the plaintext form during the transition is the same JSON.</summary>
+    public static PropertyBuilder<List<string>> IsEncryptedAfterPlaintext(this PropertyBuilder<List<string>> property, FieldEncryptor encryptor) =>
+        property.HasConversion(new ValueConverter<List<string>, string>(
+                list => encryptor.Encrypt(JsonSerializer.Serialize(list, (JsonSerializerOptions?)null)),
+                stored => JsonSerializer.Deserialize<List<string>>(encryptor.DecryptOrPlain(stored), (JsonSerializerOptions?)null) ?? new List<string>()),
+                new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
+                    list => list.ToList()))
+            .HasColumnType("text")
+            .HasAnnotation(EncryptedAnnotation, true)
             .IsPersonal();
 
     /// <summary>Enums as readable snake_case text ("no_show"), matching the API and the CHECK constraints.</summary>

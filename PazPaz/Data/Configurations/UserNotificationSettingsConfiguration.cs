@@ -20,6 +20,7 @@ public sealed class UserNotificationSettingsConfiguration : IEntityTypeConfigura
             t.HasCheckConstraint("ck_notification_settings_digest_days", $"digest_days <@ {Days}");
             t.HasCheckConstraint("ck_notification_settings_tomorrow_digest_days", $"tomorrow_digest_days <@ {Days}");
         });
+        b.Property(s => s.Version).IsRowVersion(); // xmin
         b.Property(s => s.DigestTime).HasMaxLength(5);
         b.Property(s => s.TomorrowDigestTime).HasMaxLength(5);
         b.Property(s => s.NotesReminderTime).HasMaxLength(5);

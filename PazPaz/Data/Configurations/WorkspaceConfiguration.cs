@@ -16,6 +16,7 @@ public sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspace>
         b.Property(w => w.Name).HasMaxLength(255);
         b.Property(w => w.TimeZone).HasMaxLength(64);
         b.Property(w => w.Status).HasSnakeCaseText();
+        b.Property(w => w.Version).IsRowVersion(); // xmin
         b.HasIndex(w => w.Status);
     }
 }

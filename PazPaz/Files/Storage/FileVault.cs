@@ -95,6 +95,44 @@ public sealed class FileVault(IBlobStore store, FieldEncryptor encryptor)
         }
     }
 
+    /// <summary>The key version the stored file's key is wrapped with (read from its header), or null when there is no such object.</summary>
+    public async Task<int?> KeyVersionAsync(string key, CancellationToken ct)
+    {
+        await using var stored = await store.OpenReadAsync(key, ct);
+        if (stored is null) return null;
+        var header = new byte[HeaderSize];
+        if (await stored.ReadAtLeastAsync(header, HeaderSize, throwOnEndOfStream: false, ct) < HeaderSize)
+            throw new CryptographicException("The stored file is too short to be an encrypted file.");
+        var version = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(5, 4));
+        return version is 0 or > int.MaxValue ? throw new CryptographicException($"The stored file names key version {version}.") : (int)version;
+    }
+
+    /// <summary>
+    /// Encrypts the stored file again under a new file key wrapped by the current master key (key rotation). The plaintext
+    /// only passes through memory, chunk by chunk; the new ciphertext replaces the object in one write. False when the
+    /// object is gone.
+    /// </summary>
+    public async Task<bool> ReencryptAsync(string key, CancellationToken ct)
+    {
+        Directory.CreateDirectory(TemporaryFolder);
+        var encrypted = Path.Combine(TemporaryFolder, $"{Guid.NewGuid():N}.enc");
+        try
+        {
+            await using (var plain = await OpenAsync(key, ct))
+            {
+                if (plain is null) return false;
+                await using var cipher = new FileStream(encrypted, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
+                await EncryptAsync(plain, cipher, ct);
+            }
+            await store.WriteAsync(key, encrypted, ct);
+            return true;
+        }
+        finally
+        {
+            File.Delete(encrypted);
+        }
+    }
+
     /// <summary>Removes the stored file; no error when it is already gone.</summary>
     public Task DeleteAsync(string key, CancellationToken ct) => store.DeleteAsync(key, ct);
 

@@ -33,6 +33,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
     /// <summary>For a session of a series: "Every Tuesday · 5 of 12"; the form then asks how far a change reaches.</summary>
     public SeriesPlace? Series { get; protected set; }
     public PracticeZone Zone { get; protected set; } = null!;
+    /// <summary>Someone else saved the appointment while the form was open: the form shows their version, and says so.</summary>
+    public bool ChangedElsewhere { get; protected set; }
     /// <summary>Set when the chosen day is more than <see cref="FarAhead"/> away and not yet confirmed: the form asks first.</summary>
     public string? FarAheadDay { get; private set; }
 
@@ -65,7 +67,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
         Services = await db.Services.AsNoTracking().Where(s => s.IsActive || s.Id == Input.ServiceId).OrderBy(s => s.Name).ToListAsync(cancellationToken);
         Locations = await db.Locations.AsNoTracking().Where(l => l.IsActive || l.Id == Input.LocationId).OrderBy(l => l.Name).ToListAsync(cancellationToken);
         ClientName = Input.ClientId is { } clientId
-            ? await db.Clients.Where(c => c.Id == clientId).Select(c => c.FirstName + " " + c.LastName).FirstOrDefaultAsync(cancellationToken)
+            ? (await db.Clients.Where(c => c.Id == clientId).Select(c => new { c.FirstName, c.LastName }).FirstOrDefaultAsync(cancellationToken)) is { } client
+                ? $"{client.FirstName} {client.LastName}" : null
             : null;
     }
 
@@ -113,7 +116,7 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
                 }
                 // The date in the confirmation makes a slip (the wrong week, 2099) visible at once; "Show" goes there.
                 // LoadOptionsAsync read the chosen client's name already; the booking is for that client.
-                var name = ClientName ?? await Db.Clients.Where(c => c.Id == saved.Appointment.ClientId).Select(c => c.FirstName + " " + c.LastName).FirstAsync(cancellationToken);
+                var name = ClientName ?? await FullNameAsync(saved.Appointment.ClientId, cancellationToken);
                 var local = Zone.ToLocal(saved.Appointment.ScheduledStart);
                 var day = local.ToString(local.Year == Zone.ToLocal(saved.Appointment.CreatedAt).Year ? "ddd d MMM" : "ddd d MMM yyyy", PracticeZone.Culture);
                 Response.Htmx(h => h.Reswap("none").WithTrigger("appointment-saved", new { url = week }));
@@ -131,7 +134,7 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
                     Response.Htmx(h => h.WithTrigger("appointment-saved", new { url = seriesWeek }));
                     return new NoContentResult();
                 }
-                var client = ClientName ?? await Db.Clients.Where(c => c.Id == first.ClientId).Select(c => c.FirstName + " " + c.LastName).FirstAsync(cancellationToken);
+                var client = ClientName ?? await FullNameAsync(first.ClientId, cancellationToken);
                 var firstLocal = Zone.ToLocal(first.ScheduledStart);
                 var firstDay = firstLocal.ToString(firstLocal.Year == Zone.ToLocal(first.CreatedAt).Year ? "ddd d MMM" : "ddd d MMM yyyy", PracticeZone.Culture);
                 Response.Htmx(h => h.Reswap("none").WithTrigger("appointment-saved", new { url = seriesWeek }));
@@ -152,6 +155,8 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
                     _ => "end",
                 }, refused.Message);
                 break;
+            case BookingResult.Changed:
+                return await ChangedElsewhereAsync(cancellationToken);
             case BookingResult.NotFound { What: "Client" }:
                 ModelState.AddModelError("client_id", "That client no longer exists; choose another.");
                 break;
@@ -160,6 +165,13 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
         }
         return await FormAsync(StatusCodes.Status422UnprocessableEntity, cancellationToken);
     }
+
+    /// <summary>The edit form again, filled with the appointment as it is now (someone else's save won).</summary>
+    protected virtual Task<IActionResult> ChangedElsewhereAsync(CancellationToken cancellationToken) =>
+        FormAsync(Request.IsHtmx() ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict, cancellationToken);
+
+    /// <summary>The options and client name are read again for a new <see cref="Input"/>.</summary>
+    protected void ForgetOptions() => optionsLoaded = false;
 
     /// <summary>The form: its partial for htmx (into the dialog), the whole page otherwise.</summary>
     protected async Task<IActionResult> FormAsync(int status, CancellationToken cancellationToken)
@@ -171,5 +183,12 @@ public abstract class AppointmentFormModel(PazPazDb db) : PageModel
         var partial = Partial("_Form", this);
         partial.StatusCode = status;
         return partial;
+    }
+
+    /// <summary>The client's name, joined here: the columns are encrypted, so PostgreSQL cannot concatenate them.</summary>
+    private async Task<string> FullNameAsync(Guid clientId, CancellationToken cancellationToken)
+    {
+        var client = await Db.Clients.Where(c => c.Id == clientId).Select(c => new { c.FirstName, c.LastName }).FirstAsync(cancellationToken);
+        return $"{client.FirstName} {client.LastName}";
     }
 }

@@ -40,6 +40,8 @@ public sealed class AppointmentInput
     [ModelBinder(Name = "series_action")] public string? SeriesAction { get; set; }
     /// <summary>The rule and slot the clash list was shown for; "Book anyway" holds for that series only.</summary>
     [ModelBinder(Name = "confirmed_series")] public string? ConfirmedSeries { get; set; }
+    /// <summary>The appointment's version when the form was filled in (edits only): a save over a newer one is refused.</summary>
+    [ModelBinder(Name = "version")] public uint? Version { get; set; }
     /// <summary>For a session of a series: this session, this and following, or all (to come).</summary>
     [ModelBinder(Name = "scope")] public string? Scope { get; set; }
 

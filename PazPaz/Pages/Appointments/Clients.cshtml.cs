@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using PazPaz.Audit;
 using PazPaz.Auth;
 using PazPaz.Data;
@@ -19,14 +18,9 @@ public sealed class ClientsModel(PazPazDb db, CurrentUser current, ReadAudit rea
     public async Task<IActionResult> OnGetAsync([FromQuery(Name = "client_query")] string? query, CancellationToken cancellationToken)
     {
         Query = query?.Trim() ?? "";
-        var clients = db.Clients.AsNoTracking().Where(c => c.IsActive);
-        foreach (var word in Query.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(4))
-        {
-            var pattern = $"%{word.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_")}%";
-            clients = clients.Where(c => EF.Functions.ILike(c.FirstName, pattern) || EF.Functions.ILike(c.LastName, pattern));
-        }
-        Matches = await clients.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).Take(8)
-            .Select(c => new Match(c.Id, c.FirstName + " " + c.LastName, c.Email)).ToListAsync(cancellationToken);
+        // Names are encrypted: the workspace's active clients are matched and sorted in memory (see ClientDirectory).
+        Matches = (await db.Clients.LoadAsync(includeArchived: false, cancellationToken)).NameContaining(Query).SortedByName()
+            .Take(8).Select(c => new Match(c.Id, c.FullName, c.Email)).ToList();
         // Names and e-mail addresses, as the client list shows them: one read event naming the clients offered.
         await reads.RecordAsync(nameof(Client), Matches.Select(m => m.Id).ToList(), "page_typeahead", cancellationToken);
         return Partial("_ClientOptions", this);

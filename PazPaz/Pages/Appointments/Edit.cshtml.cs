@@ -20,13 +20,7 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
     {
         var appointment = await Db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (appointment is null) return NotFound();
-        await LoadAsync(appointment, cancellationToken);
-        Input = new AppointmentInput
-        {
-            ClientId = appointment.ClientId, ServiceId = appointment.ServiceId, LocationId = appointment.LocationId,
-            LocationDetails = appointment.LocationDetails, Notes = appointment.Notes,
-        };
-        Input.SetTimes(Zone.ToLocal(appointment.ScheduledStart), Zone.ToLocal(appointment.ScheduledEnd));
+        await FillAsync(appointment, cancellationToken);
         if (appointment.BlocksTime) await FindConflictsAsync(checker, cancellationToken);
         // The dialog shows the client's name, the appointment's notes and location details.
         await reads.RecordAsync(nameof(Appointment), [appointment.Id], "page", cancellationToken);
@@ -45,7 +39,7 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
         var (type, details) = LocationOf(input);
         var edit = new AppointmentEdit
         {
-            Start = times.Start, End = times.End, ClientId = input.ClientId,
+            Start = times.Start, End = times.End, ClientId = input.ClientId, BasedOnVersion = input.Version,
             ServiceId = Optional<Guid?>.Of(input.ServiceId), LocationId = Optional<Guid?>.Of(input.LocationId),
             LocationType = type, LocationDetails = Optional<string?>.Of(details), Notes = Optional<string?>.Of(AppointmentInput.Clean(input.Notes)),
         };
@@ -54,6 +48,29 @@ public sealed class EditModel(PazPazDb db, Booking booking, ConflictChecker chec
             ? await booking.EditAsync(id, edit, input.ConflictConfirmed, cancellationToken)
             : await booking.EditSeriesAsync(id, edit, scope, input.SeriesConflictConfirmed, cancellationToken);
         return await RespondAsync(result, cancellationToken);
+    }
+
+    /// <summary>The form filled with the appointment as stored, carrying its version.</summary>
+    private async Task FillAsync(Appointment appointment, CancellationToken cancellationToken)
+    {
+        await LoadAsync(appointment, cancellationToken);
+        Input = new AppointmentInput
+        {
+            ClientId = appointment.ClientId, ServiceId = appointment.ServiceId, LocationId = appointment.LocationId,
+            LocationDetails = appointment.LocationDetails, Notes = appointment.Notes, Version = appointment.Version,
+        };
+        Input.SetTimes(Zone.ToLocal(appointment.ScheduledStart), Zone.ToLocal(appointment.ScheduledEnd));
+    }
+
+    protected override async Task<IActionResult> ChangedElsewhereAsync(CancellationToken cancellationToken)
+    {
+        var appointment = await Db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == AppointmentId, cancellationToken);
+        if (appointment is null) return NotFound();
+        ModelState.Clear(); // the posted values give way to the stored ones
+        await FillAsync(appointment, cancellationToken);
+        ForgetOptions();
+        ChangedElsewhere = true;
+        return await base.ChangedElsewhereAsync(cancellationToken);
     }
 
     private async Task LoadAsync(Appointment appointment, CancellationToken cancellationToken)

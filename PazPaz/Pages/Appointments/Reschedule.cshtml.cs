@@ -49,6 +49,10 @@ public sealed class RescheduleModel(PazPazDb db, Booking booking) : PageModel
                 return Request.IsHtmx()
                     ? this.ShowToast(new ToastView(refused.Message, IsError: true), "calendar-refresh", StatusCodes.Status422UnprocessableEntity)
                     : this.BackToCalendar(refused.Message, day, error: true);
+            case BookingResult.Changed:
+                return Request.IsHtmx()
+                    ? this.ShowToast(new ToastView(Toasts.ChangedElsewhere, IsError: true), "calendar-refresh", StatusCodes.Status422UnprocessableEntity)
+                    : this.BackToCalendar(Toasts.ChangedElsewhere, day, error: true);
             default:
                 return NotFound();
         }

@@ -54,6 +54,9 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
             case BookingResult.Refused refused:
                 Message = refused.Message;
                 break;
+            case BookingResult.Changed:
+                Message = Toasts.ChangedElsewhere;
+                break;
             case BookingResult.Conflicted conflicted:
                 Message = "Restoring it would overlap another appointment:";
                 Overlaps = conflicted.Conflicts.Select(c => $"{zone.Span(c.ScheduledStart, c.ScheduledEnd)} · {c.Name}").ToList();

@@ -8,6 +8,9 @@ namespace PazPaz.Pages.Appointments;
 /// <summary>How the status, delete, reschedule and undo handlers answer.</summary>
 public static class Toasts
 {
+    /// <summary>A change refused because the appointment changed at the same moment (<see cref="Scheduling.BookingResult.Changed"/>).</summary>
+    public const string ChangedElsewhere = "Someone else changed this appointment at the same moment, so nothing was changed. Look at it again and retry.";
+
     /// <summary>htmx: the toast out of band and nothing else swapped; <paramref name="trigger"/> refreshes the calendar (and closes the dialog).</summary>
     public static IActionResult ShowToast(this PageModel page, ToastView toast, string trigger = "appointment-saved",
         int status = StatusCodes.Status200OK)

@@ -49,6 +49,10 @@ public sealed class UndoModel(PazPazDb db, Booking booking) : PageModel
             case BookingResult.Refused refused:
                 toast = new ToastView(refused.Message, IsError: true);
                 break;
+            case BookingResult.Changed:
+                toast = new ToastView(Toasts.ChangedElsewhere, IsError: true);
+                Response.Htmx(h => h.WithTrigger("appointment-saved")); // the calendar shows the other change
+                break;
             default:
                 return NotFound();
         }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using PazPaz.Audit;
 using PazPaz.Data;
 using PazPaz.Domain;
@@ -17,17 +16,17 @@ public sealed class IndexModel(PazPazDb db, ReadAudit reads) : PageModel
     /// <summary>"p", because Razor Pages keeps "page" for itself.</summary>
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
-    public List<Client> Clients { get; private set; } = [];
+    public List<ClientDirectory.Entry> Clients { get; private set; } = [];
     public int Total { get; private set; }
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, PageNumber);
-        var clients = db.Clients.AsNoTracking().Matching(Q);
-        if (!Archived) clients = clients.Where(c => c.IsActive);
-        Total = await clients.CountAsync(cancellationToken);
-        Clients = await clients.OrderByName().Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        // Names are encrypted: the workspace's clients are matched and sorted in memory (see ClientDirectory).
+        var matches = (await db.Clients.LoadAsync(includeArchived: Archived, cancellationToken)).Matching(Q).SortedByName();
+        Total = matches.Count;
+        Clients = matches.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
         // Names, e-mail addresses and phone numbers: one read event naming the clients shown (the whole page or a search's results).
         await reads.RecordAsync(nameof(Client), Clients.Select(c => c.Id).ToList(), "page_list", cancellationToken);
 

@@ -60,7 +60,7 @@ public sealed class DeleteModel(PazPazDb db, SessionNotes notes) : PageModel
         if (read is NoteResult.Forbidden forbidden) return StatusCode(StatusCodes.Status403Forbidden, forbidden.Reason);
         if (read is not NoteResult.Found found) return NotFound();
         Note = found.Note;
-        ClientName = db.Clients.Where(c => c.Id == Note.ClientId).Select(c => c.FirstName + " " + c.LastName).First();
+        ClientName = db.Clients.Where(c => c.Id == Note.ClientId).Select(c => new { c.FirstName, c.LastName }).AsEnumerable().Select(c => $"{c.FirstName} {c.LastName}").First();
         return null;
     }
 

@@ -36,7 +36,8 @@ public sealed class HistoryModel(PazPazDb db, SessionNotes notes) : PageModel
         if (read is not NoteResult.Found found) return NotFound();
         Note = found.Note;
         Zone = await PracticeZone.LoadAsync(db, cancellationToken);
-        ClientName = await db.Clients.Where(c => c.Id == Note.ClientId).Select(c => c.FirstName + " " + c.LastName).FirstAsync(cancellationToken);
+        var client = await db.Clients.Where(c => c.Id == Note.ClientId).Select(c => new { c.FirstName, c.LastName }).FirstAsync(cancellationToken);
+        ClientName = $"{client.FirstName} {client.LastName}";
         var versions = Note.Versions.OrderByDescending(v => v.VersionNumber).ToList();
         var authorIds = versions.Select(v => v.CreatedByUserId).OfType<Guid>().Distinct().ToList();
         var authors = await db.Users.Where(u => authorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.FullName, cancellationToken);

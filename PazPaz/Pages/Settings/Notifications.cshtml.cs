@@ -60,7 +60,20 @@ public sealed class NotificationsModel(PazPazDb db, CurrentUser current) : PageM
         }
 
         settings.Update(change);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Each card writes only its own fields, so saves of different cards never undo each other; the same settings
+            // saved at the same moment elsewhere (another tab, the API) win, and the card shows them.
+            db.ChangeTracker.Clear();
+            Input.Show(await db.MineAsync(current, cancellationToken));
+            ModelState.AddModelError("", "These settings were changed elsewhere at the same moment; they are shown as saved there. Make your change again if it is still needed.");
+            Announcement = $"{Title(card)} not saved: changed elsewhere at the same moment.";
+            return await CardOrPageAsync(card, cancellationToken);
+        }
         if (!Request.IsHtmx())
         {
             this.Flash($"{Title(card)}: saved.");

@@ -31,6 +31,8 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
     public sealed record Zone(string Id, string Offset);
 
     [BindProperty] public InputModel Input { get; set; } = new();
+    /// <summary>The settings' version the form was filled from: a save over a newer one shows the newer one instead.</summary>
+    [BindProperty(Name = "version")] public uint? Version { get; set; }
     public List<Zone> Zones { get; private set; } = [];
     /// <summary>Bytes the practice's files take (deleted ones count until purged) and its quota.</summary>
     public long StorageUsed { get; private set; }
@@ -40,8 +42,23 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var workspace = await LoadAsync(cancellationToken);
-        Input = new InputModel { Name = workspace.Name, TimeZone = workspace.TimeZone };
+        Fill(workspace);
         return Page();
+    }
+
+    private void Fill(Workspace workspace)
+    {
+        Input = new InputModel { Name = workspace.Name, TimeZone = workspace.TimeZone };
+        Version = workspace.Version;
+    }
+
+    /// <summary>Someone else saved the settings meanwhile: theirs are shown, nothing of this post was written.</summary>
+    private async Task<IActionResult> ChangedElsewhereAsync(CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        ModelState.Clear();
+        Fill(await LoadAsync(cancellationToken));
+        return this.FormChangedElsewhere("practice's settings");
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -49,7 +66,19 @@ public sealed class WorkspaceModel(PazPazDb db, CurrentUser current, TimeProvide
         var workspace = await LoadAsync(cancellationToken);
         ModelState.AddProblems(Workspace.Problems(Input.Name, Input.TimeZone));
         if (!ModelState.IsValid) return this.FormWithErrors();
+        if (Version is { } basedOn && basedOn != workspace.Version) return await ChangedElsewhereAsync(cancellationToken);
+        try
+        {
+            return await SaveAsync(workspace, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ChangedElsewhereAsync(cancellationToken);
+        }
+    }
 
+    private async Task<IActionResult> SaveAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
         workspace.Rename(Input.Name!);
         var newZone = Input.TimeZone!.Trim();
         if (newZone == workspace.TimeZone)

@@ -36,6 +36,20 @@ public static class FormPages
 
     /// <summary>Shown once on the next page, by Shared/_Flash.</summary>
     public static void Flash(this PageModel page, string message, string kind = "Success") => page.TempData[$"Flash.{kind}"] = message;
+
+    /// <summary>
+    /// The form again, showing the newer values someone else saved while it was open (the page has reloaded them into
+    /// its input), and _FieldSummary says what happened. Nothing of this post was written. 409 for a plain post; 422 for
+    /// htmx, which swaps only that error status into a form (an error page's 409 must not land in a dialog).
+    /// </summary>
+    public static IActionResult FormChangedElsewhere(this PageModel page, string what)
+    {
+        page.ViewData[ChangedElsewhereKey] = what;
+        page.Response.StatusCode = page.Request.IsHtmx() ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict;
+        return page.Page();
+    }
+
+    public const string ChangedElsewhereKey = "ChangedElsewhere";
 }
 
 /// <summary>
