@@ -1411,6 +1411,7 @@ namespace PazPaz.Data.Migrations
                     b.Property<string>("Label")
                         .HasColumnType("text")
                         .HasColumnName("label")
+                        .HasAnnotation("PazPaz:Encrypted", true)
                         .HasAnnotation("PazPaz:Personal", true);
 
                     b.Property<int>("Sequence")

@@ -110,7 +110,7 @@ namespace PazPaz.Data.Migrations
                 table: "time_off_series",
                 column: "workspace_id");
 
-            // Hand-written: open calendars redraw when time off changes, as they do for appointments (LiveUpdatesNotify).
+            // Live updates: an open calendar redraws when time off changes, as for appointments.
             migrationBuilder.Sql("""
                 CREATE TRIGGER time_off_notify_calendar
                     AFTER INSERT OR UPDATE OR DELETE ON time_off
