@@ -66,6 +66,7 @@ if (role == ProcessRole.Worker)
     app.UseSecurityHeaders();
     app.UseMetricsEndpoint();
     app.MapHealth();
+    app.Logger.LogInformation("PazPaz worker: running jobs; over HTTP only /healthz, /readyz and {Metrics}", MetricsEndpoint.Path);
     await app.RunAsync();
     return 0;
 }

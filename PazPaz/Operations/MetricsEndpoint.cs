@@ -64,7 +64,7 @@ public sealed class MetricsAccess
         {
             string? problem = null;
             try { Parse(entry); }
-            catch (FormatException) { problem = $"PazPaz__Metrics__AllowedNetworks: \"{entry}\" is neither an IP address nor a CIDR range (e.g. 10.0.0.0/8)."; }
+            catch (Exception e) when (e is FormatException or ArgumentException) { problem = $"PazPaz__Metrics__AllowedNetworks: \"{entry}\" is neither an IP address nor a CIDR range (e.g. 10.0.0.0/8)."; }
             if (problem is not null) yield return problem;
         }
         if (options.Token is { Length: > 0 } token && token.Trim().Length < MinimumTokenLength)
