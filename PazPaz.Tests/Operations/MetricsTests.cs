@@ -47,21 +47,21 @@ public sealed class MetricsTests(PazPazApp app) : AppTest(app)
         Assert.Equal(await unknown.Content.ReadAsStringAsync(), await refused.Content.ReadAsStringAsync());
     }
 
-    [Theory]
-    [InlineData("10.1.0.1", null)]
-    [InlineData("10.1.255.254", null)]
-    [InlineData("192.0.2.7", null)]
-    [InlineData("203.0.113.9", Scrape.Token)]
-    public async Task Metrics_answer_an_allowed_network_or_the_token_in_prometheus_text_never_cached(string peer, string? bearer)
+    [Fact]
+    public async Task Metrics_answer_an_allowed_network_or_the_token_in_prometheus_text_never_cached()
     {
         await using var metered = Metered();
+        var client = Scrape.Client(metered);
 
-        var response = await GetMetricsAsync(Scrape.Client(metered), peer, bearer);
+        foreach (var (peer, bearer) in new[] { ("10.1.0.1", null), ("10.1.255.254", null), ("192.0.2.7", null), ("203.0.113.9", Scrape.Token) })
+        {
+            var response = await GetMetricsAsync(client, peer, bearer);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("no-store", response.Headers.CacheControl?.ToString());
-        Assert.Contains("# TYPE ", await response.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("no-store", response.Headers.CacheControl?.ToString());
+            Assert.Contains("# TYPE ", await response.Content.ReadAsStringAsync());
+        }
     }
 
     [Fact]

@@ -2,8 +2,10 @@ namespace PazPaz.Operations;
 
 /// <summary>
 /// What one process of the app does (PazPaz:Role). <c>all</c> (the default, ./run.sh and the tests): pages, API and the job
-/// server. <c>web</c>: pages and API, no job server. <c>worker</c>: the job server (reminders, digests, event e-mails,
-/// retries, purges) and only /healthz, /readyz and /metrics over HTTP. Scaled out: any number of each.
+/// server. <c>web</c>: pages and API, no job server (it still sends the sign-in links and invitations its own requests ask
+/// for at once, see SignInMail: nobody should wait a minute for a worker to sign in). <c>worker</c>: the job server
+/// (reminders, digests, event e-mails, retries, purges) and only /healthz, /readyz and /metrics over HTTP. Scaled out: any
+/// number of each.
 /// </summary>
 public enum ProcessRole { All, Web, Worker }
 

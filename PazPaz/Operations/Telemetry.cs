@@ -101,7 +101,7 @@ public static class TelemetrySetup
 
         var otlp = ExportsOtlp(configuration);
         var openTelemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("pazpaz").AddAttributes([new("pazpaz.role", role.ToString().ToLowerInvariant())]))
+            .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "pazpaz").AddAttributes([new("pazpaz.role", role.ToString().ToLowerInvariant())]))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(Telemetry.Name, Telemetry.NpgsqlName)
