@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 using PazPaz.Notifications;
 using PazPaz.Tests.Support;
 
@@ -17,10 +18,13 @@ public sealed class JobMetricsTests(SmtpApp app) : SmtpTest(app)
         var client = await App.ClientAsync(practice.Workspace.Id);
         await App.BookAsync(practice.Owner, client.Id, App.Clock.GetUtcNow().AddDays(1));
 
+        await using var collector = new OtlpSink();
         await using var worker = App.WithWebHostBuilder(b => b
             .UseSetting("PazPaz:Role", "worker")
             .UseSetting("Jobs:PollingSeconds", "1")
-            .UseSetting("PazPaz:Metrics:Token", Scrape.Token));
+            .UseSetting("PazPaz:Metrics:Token", Scrape.Token)
+            .UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Url)
+            .UseSetting("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"));
         worker.Services.GetRequiredService<IRecurringJobManager>().Trigger(NotificationJob.RecurringId);
 
         await Poll.UntilAsync(() => App.Received().Count > 0, TimeSpan.FromSeconds(30));
@@ -34,6 +38,15 @@ public sealed class JobMetricsTests(SmtpApp app) : SmtpTest(app)
         Assert.Equal(1, Scrape.Sum(text, "pazpaz_email_deliveries_total", "pazpaz_email_kind=\"appointment_booked\"", "outcome=\"sent\""));
         Assert.DoesNotContain(assistant.Email, text);
         Assert.DoesNotContain(practice.Owner.Email, text);
+
+        // The run is a span of its own beside the database commands' spans, and no address is in any of them.
+        var tracer = worker.Services.GetRequiredService<TracerProvider>();
+        await Poll.UntilAsync(() => tracer.ForceFlush() && collector.Received().Contains("job NotificationJob.RunAsync"));
+        var exported = collector.Received();
+        Assert.Contains("job NotificationJob.RunAsync", exported);
+        Assert.Contains("notification_deliveries", exported);
+        Assert.DoesNotContain(assistant.Email, exported);
+        Assert.DoesNotContain(practice.Owner.Email, exported);
     }
 
     [Fact]
