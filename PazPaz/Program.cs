@@ -10,12 +10,12 @@ using PazPaz.Notifications;
 using PazPaz.Operations;
 using PazPaz.Scheduling;
 
-// "worker" runs only the job server (no HTTP), for when the app is scaled out.
-if (args.FirstOrDefault() == "worker") return await NotificationsSetup.RunWorkerAsync(args[1..]);
-
 // "admin …" runs an operator command with the app's own configuration and services, then exits.
 var isAdminCommand = args.FirstOrDefault() == "admin";
-var builder = WebApplication.CreateBuilder(isAdminCommand ? [] : args);
+// "worker" is PazPaz:Role=worker: the job server alone, for when the app is scaled out (see ProcessRole).
+var isWorkerCommand = args.FirstOrDefault() == "worker";
+var builder = WebApplication.CreateBuilder(isAdminCommand ? [] : isWorkerCommand ? args[1..] : args);
+if (isWorkerCommand) builder.Configuration[ProcessRoles.Setting] = nameof(ProcessRole.Worker);
 
 if (isAdminCommand)
 {
@@ -31,15 +31,16 @@ else if (!builder.Environment.IsDevelopment())
 }
 
 if (!StartupCheck.CanStart(builder.Configuration, "PazPaz")) return 1;
+var role = ProcessRoles.Of(builder.Configuration);
 
 builder.Services.AddPazPazSettings(builder.Configuration);
 builder.Services.AddPazPazData(builder.Configuration);
 builder.Services.AddPazPazAuth(builder.Configuration, builder.Environment);
 builder.Services.AddPazPazApi();
-builder.Services.AddLiveUpdates();
+builder.Services.AddLiveUpdates(listen: role.ServesRequests());
 builder.Services.AddPazPazCalendar();
-builder.Services.AddPazPazNotifications(builder.Configuration,
-    runServer: !isAdminCommand && builder.Configuration.GetSection("Jobs").Get<JobsOptions>()?.RunInWebApp != false);
+builder.Services.AddPazPazNotifications(builder.Configuration, runServer: !isAdminCommand && role.RunsJobServer(builder.Configuration));
+builder.Services.AddPazPazTelemetry(builder.Configuration, role);
 builder.Services.AddScoped<ConflictChecker>();
 builder.Services.AddScoped<Booking>();
 builder.Services.AddScoped<PazPaz.Team.Invitations>();
@@ -60,6 +61,16 @@ await app.Services.PrepareDatabaseAsync();
 app.Services.ScheduleNotificationJobs();
 
 app.UseForwardedHeadersFromKnownProxies(); // first: everything after sees the real client and scheme (only from PazPaz:KnownProxies)
+if (role == ProcessRole.Worker)
+{
+    // The job server runs in the background; over HTTP a worker answers its health and metrics, and 404 to all else.
+    app.UseSecurityHeaders();
+    app.UseMetricsEndpoint();
+    app.MapHealth();
+    app.Logger.LogInformation("PazPaz worker: running jobs; over HTTP only /healthz, /readyz and {Metrics}", MetricsEndpoint.Path);
+    await app.RunAsync();
+    return 0;
+}
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 // The API answers problem details; pages answer the friendly error page. Neither shows a stack trace.
 // While the database is unreachable both answer 503 with Retry-After (DatabaseUnavailable).
@@ -74,6 +85,7 @@ app.UseWhen(http => !ApiSetup.IsApiRequest(http), pages =>
     pages.UseStatusCodePagesWithReExecute("/error/{0}");
 });
 app.UseSecurityHeaders();
+app.UseMetricsEndpoint(); // before sessions, the role gate and the rate limits: a scraper is none of their business
 app.UseStorableTextOnly();
 app.UseStaticFiles();
 app.UseRouting();

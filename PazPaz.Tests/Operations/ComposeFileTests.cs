@@ -61,3 +61,32 @@ public sealed class ComposeFileTests
         Assert.Equal("service_completed_successfully", ((YamlMappingNode)dependsOn["db-init"])["condition"].ToString());
     }
 }
+
+/// <summary>The web app and the job server run as two services of one image with one set of settings.</summary>
+public sealed class ComposeWorkerTests
+{
+    private static YamlMappingNode Services()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "compose.yml"))) directory = directory.Parent;
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(directory!.FullName, "compose.yml"))));
+        return (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
+    }
+
+    private static string Command(YamlMappingNode service) => string.Join(' ', ((YamlSequenceNode)service["command"]).Children.Select(c => c.ToString()));
+
+    [Fact]
+    public void The_worker_runs_the_apps_image_with_the_apps_settings_and_the_app_runs_no_job_server()
+    {
+        var services = Services();
+        var app = (YamlMappingNode)services["app"];
+        var worker = (YamlMappingNode)services["worker"];
+
+        Assert.Equal(app["image"].ToString(), worker["image"].ToString());
+        Assert.Equal("worker", Command(worker));
+        Assert.Equal("--PazPaz:Role=web", Command(app));
+        Assert.Same(app["environment"], worker["environment"]);
+        Assert.False(worker.Children.ContainsKey("ports"));
+    }
+}

@@ -108,3 +108,47 @@ public sealed class ProductionStartTests
         Assert.Contains("Encryption__Keys__1", message);
     }
 }
+
+/// <summary>The process role and the /metrics settings are checked at start-up like every other setting.</summary>
+public sealed class RoleAndMetricsConfigurationTests
+{
+    private static IReadOnlyList<string> ProblemsWith(params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = "Host=db;Database=pazpaz",
+            ["PazPaz:PublicBaseUrl"] = "https://pazpaz.example.com",
+            ["Email:PickupDirectory"] = "/tmp/mail",
+            ["Encryption:Keys:1"] = Convert.ToBase64String(new byte[32]),
+        };
+        foreach (var (key, value) in extra) settings[key] = value;
+        return StartupCheck.Problems(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+    }
+
+    [Theory]
+    [InlineData("all")]
+    [InlineData("Web")]
+    [InlineData("worker")]
+    [InlineData("")]
+    public void Each_role_is_accepted(string role) => Assert.Empty(ProblemsWith(("PazPaz:Role", role)));
+
+    [Theory]
+    [InlineData("jobs")]
+    [InlineData("3")]
+    public void An_unknown_role_is_named(string role) => Assert.Contains(ProblemsWith(("PazPaz:Role", role)), p => p.Contains("PazPaz__Role"));
+
+    [Fact]
+    public void Allowed_networks_may_be_addresses_ranges_and_lists() =>
+        Assert.Empty(ProblemsWith(("PazPaz:Metrics:AllowedNetworks:0", "10.0.0.0/8"), ("PazPaz:Metrics:AllowedNetworks:1", "192.0.2.7, ::1, fd00::/8")));
+
+    [Theory]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("prometheus.internal")]
+    [InlineData("10.0.0.1, nonsense")]
+    public void A_network_that_is_not_an_address_or_range_is_named(string entry) =>
+        Assert.Contains(ProblemsWith(("PazPaz:Metrics:AllowedNetworks:0", entry)), p => p.Contains("PazPaz__Metrics__AllowedNetworks"));
+
+    [Fact]
+    public void A_short_metrics_token_is_refused() =>
+        Assert.Contains(ProblemsWith(("PazPaz:Metrics:Token", "secret")), p => p.Contains("PazPaz__Metrics__Token"));
+}

@@ -50,7 +50,8 @@ public static class AuthSetup
         services.AddScoped<SecondFactor>();
         services.AddScoped<SessionEnding>();
         services.AddSingleton<SignInMail>();
-        services.AddHostedService(s => s.GetRequiredService<SignInMail>());
+        // Sends sign-in and invitation e-mails at once from the process that took the request; a worker takes no requests.
+        if (Operations.ProcessRoles.Of(configuration).ServesRequests()) services.AddHostedService(s => s.GetRequiredService<SignInMail>());
 
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         if (!environment.IsDevelopment())

@@ -30,7 +30,16 @@ public static class FeedEndpoint
 
     /// <summary>GET, and HEAD (some calendar apps probe with it) answered with the same status and headers and no body.</summary>
     public static void MapCalendarFeed(this IEndpointRouteBuilder app) =>
-        app.MapMethods("/calendar/{token}.ics", [HttpMethods.Get, HttpMethods.Head], GetAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapMethods("/calendar/{token}.ics", [HttpMethods.Get, HttpMethods.Head], CountedAsync).AllowAnonymous().ExcludeFromDescription();
+
+    /// <summary>Every fetch counted by its answer (the share of 304s says how much the ETag saves).</summary>
+    private static async Task<IResult> CountedAsync(string token, HttpContext http, PazPazDb db, FeedThrottle throttle, FeedBodyCache bodies,
+        TimeProvider clock, IOptions<PazPazOptions> options, Telemetry telemetry, CancellationToken cancellationToken)
+    {
+        var result = await GetAsync(token, http, db, throttle, bodies, clock, options, cancellationToken);
+        telemetry.FeedFetched(result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK);
+        return result;
+    }
 
     private static async Task<IResult> GetAsync(string token, HttpContext http, PazPazDb db, FeedThrottle throttle, FeedBodyCache bodies,
         TimeProvider clock, IOptions<PazPazOptions> options, CancellationToken cancellationToken)

@@ -32,9 +32,10 @@ public static class CalendarStream
             .WithMetadata(new LeavesSessionIdle());
 
     private static async Task StreamAsync(HttpContext http, CalendarChanges changes, CurrentUser user, TimeProvider clock,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime, Operations.Telemetry telemetry)
     {
         var workspaceId = user.RequireWorkspaceId();
+        using var open = telemetry.StreamOpened();
         using var subscription = changes.Subscribe(workspaceId);
         var since = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastEventId ? lastEventId : http.Request.Query["since"].ToString();
         var missed = since.Length > 0 && changes.ChangedSince(workspaceId, since);

@@ -3,10 +3,10 @@ namespace PazPaz.LiveUpdates;
 public static class LiveUpdatesSetup
 {
     /// <summary>Open calendars refresh when their practice changes anywhere: PostgreSQL LISTEN/NOTIFY → this instance → server-sent events.</summary>
-    public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
+    public static IServiceCollection AddLiveUpdates(this IServiceCollection services, bool listen = true)
     {
         services.AddSingleton<CalendarChanges>();
-        services.AddHostedService<CalendarChangeListener>();
+        if (listen) services.AddHostedService<CalendarChangeListener>(); // a worker has no streams to wake
         return services;
     }
 }

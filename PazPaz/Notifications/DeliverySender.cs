@@ -17,7 +17,8 @@ namespace PazPaz.Notifications;
 /// <see cref="NotificationJob"/>); the rest of its batch goes out when the lease ends. Several SMTP connections work
 /// at once, each sending its batches one message after another.
 /// </summary>
-public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clock, IOptions<JobsOptions> options, ILogger<DeliverySender> logger)
+public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clock, IOptions<JobsOptions> options, Telemetry telemetry,
+    ILogger<DeliverySender> logger)
 {
     /// <summary>How long a taken batch stays reserved for its worker: far longer than sending a batch takes.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -60,8 +61,16 @@ public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clo
                     cancellationToken.ThrowIfCancellationRequested();
                     var delivery = batch[next++];
                     var now = clock.GetUtcNow();
-                    if (unreachable is { } error) { await ChangeAsync(db, delivery, d => d.MarkFailed(error, now)); continue; }
-                    if (composed[delivery.Id] is { SkipReason: { } reason }) { await ChangeAsync(db, delivery, d => d.Skip(reason, now)); continue; }
+                    if (unreachable is { } error)
+                    {
+                        if (await ChangeAsync(db, delivery, d => d.MarkFailed(error, now))) telemetry.EmailFailed(delivery.Kind);
+                        continue;
+                    }
+                    if (composed[delivery.Id] is { SkipReason: { } reason })
+                    {
+                        if (await ChangeAsync(db, delivery, d => d.Skip(reason, now))) telemetry.EmailSkipped(delivery.Kind);
+                        continue;
+                    }
                     if (!await ChangeAsync(db, delivery, d => d.StartSending(now)))
                     {
                         logger.LogWarning("E-mail {Kind} for user {UserId} left to another worker: the lease ran out before it was sent", delivery.Kind, delivery.UserId);
@@ -72,6 +81,7 @@ public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clo
                     {
                         await smtp.SendAsync(composed[delivery.Id].Message!, CancellationToken.None);
                         send += Stopwatch.GetTimestamp() - handing;
+                        telemetry.EmailSent(delivery.Kind); // the server took it, whether or not recording that succeeds
                         await ChangeAsync(db, delivery, d => d.MarkSent(clock.GetUtcNow()));
                         sent++;
                     }
@@ -79,6 +89,7 @@ public sealed class DeliverySender(IServiceScopeFactory scopes, TimeProvider clo
                     {
                         send += Stopwatch.GetTimestamp() - handing;
                         await ChangeAsync(db, delivery, d => d.MarkFailed($"{e.GetType().Name}: {e.Message}", clock.GetUtcNow()));
+                        telemetry.EmailFailed(delivery.Kind);
                         logger.LogWarning("E-mail {Kind} for user {UserId} failed (attempt {Attempt}), retry after {Next:u}: {Error}",
                             delivery.Kind, delivery.UserId, delivery.Attempts, delivery.NextAttemptAt, e.Message);
                         // The server is down: the rest of the batch would only wait for the same error.

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using PazPaz.Data;
 using PazPaz.Files;
@@ -13,8 +14,7 @@ public static class NotificationsSetup
 
     /// <summary>
     /// E-mail and the jobs that send it. Hangfire keeps its state in the app's database (schema "hangfire"); the job
-    /// server runs when <paramref name="runServer"/> is true: in the web app unless Jobs:RunInWebApp is false, and
-    /// always in the <c>worker</c> process.
+    /// server runs when <paramref name="runServer"/> is true: see <see cref="ProcessRoles.RunsJobServer"/>.
     /// </summary>
     public static IServiceCollection AddPazPazNotifications(this IServiceCollection services, IConfiguration configuration, bool runServer)
     {
@@ -41,10 +41,13 @@ public static class NotificationsSetup
                     QueuePollInterval = polling,
                 }));
         if (runServer)
-            services.AddHangfireServer(o =>
+            services.AddHangfireServer((provider, o) =>
             {
                 o.WorkerCount = Math.Max(1, jobs.WorkerCount);
                 o.SchedulePollingInterval = polling;
+                // This server's own filter, not Hangfire's global list: jobs are counted in this process's meter only.
+                o.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers,
+                    new JobFilterCollection { provider.GetRequiredService<JobTelemetry>() });
             });
         return services;
     }
@@ -65,39 +68,4 @@ public static class NotificationsSetup
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHangfireDashboardWithAuthorizationPolicy("PlatformAdmin", DashboardPath,
             new DashboardOptions { DashboardTitle = "PazPaz jobs", AppPath = "/", DisplayStorageConnectionString = false });
-
-    /// <summary>
-    /// <c>PazPaz worker</c>: the job server alone, no HTTP, for when the app is scaled out and the web processes run
-    /// with Jobs:RunInWebApp=false. Same settings (appsettings, environment variables) and the same services the jobs use.
-    /// </summary>
-    public static async Task<int> RunWorkerAsync(string[] args)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = args,
-            // Deployments set ASPNETCORE_ENVIRONMENT for the web app; the worker reads the same appsettings.{env}.json.
-            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"),
-        });
-        if (!builder.Environment.IsDevelopment())
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddJsonConsole();
-        }
-        if (!StartupCheck.CanStart(builder.Configuration, "PazPaz worker")) return 1;
-
-        builder.Services.AddPazPazSettings(builder.Configuration);
-        builder.Services.AddScoped<Auth.CurrentUser>(); // stays empty: jobs see every practice
-        builder.Services.AddPazPazData(builder.Configuration);
-        builder.Services.AddPazPazNotifications(builder.Configuration, runServer: true);
-        builder.Services.AddScoped<SessionNotePurgeJob>(); // the one notes job; the notes service itself is for requests
-        builder.Services.AddPazPazStorage(builder.Configuration);
-        builder.Services.AddScoped<AttachmentPurgeJob>();
-
-        using var host = builder.Build();
-        await host.Services.PrepareDatabaseAsync();
-        host.Services.ScheduleNotificationJobs();
-        host.Services.GetRequiredService<ILogger<NotificationJob>>().LogInformation("PazPaz worker started: running jobs, no HTTP");
-        await host.RunAsync();
-        return 0;
-    }
 }

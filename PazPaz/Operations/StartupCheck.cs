@@ -46,6 +46,9 @@ public static class StartupCheck
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException) { problems.Add(e.Message); }
 
         problems.AddRange(StorageSetup.Problems(configuration));
+        if (!ProcessRoles.TryParse(configuration[ProcessRoles.Setting], out _))
+            problems.Add("PazPaz__Role must be all (the default: pages, API and jobs), web (pages and API) or worker (jobs only).");
+        problems.AddRange(MetricsAccess.Problems(configuration));
         return problems;
     }
 
