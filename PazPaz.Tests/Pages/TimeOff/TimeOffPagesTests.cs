@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using PazPaz.Domain;
+using PazPaz.Tests.Pages.Calendar;
 using PazPaz.Tests.Support;
 
 namespace PazPaz.Tests.Pages.TimeOff;
@@ -104,5 +105,42 @@ public sealed class TimeOffPagesTests(PazPazApp app) : AppTest(app)
 
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/time-off/{created["id"]}")).StatusCode);
         Assert.NotNull(other);
+    }
+
+    [Fact]
+    public async Task Time_off_over_several_days_at_set_times_keeps_its_span_when_saved_from_the_form()
+    {
+        await App.PracticeAsync(timeZone: "Asia/Jerusalem");
+        var api = await App.ApiClientAsync("dana@example.com");
+        var monday = Ahead(DayOfWeek.Monday);
+        var (start, end) = (TimeZones.ToUtc(monday.ToDateTime(new TimeOnly(14, 0)), Jerusalem), TimeZones.ToUtc(monday.AddDays(2).ToDateTime(new TimeOnly(12, 0)), Jerusalem));
+        var created = await (await api.PostJsonAsync("/api/v1/time-off", new { label = "Course", starts_at = start, ends_at = end })).JsonAsync();
+        var browser = await App.SignedInAsync("dana@example.com");
+
+        var form = await browser.GetPageAsync($"/time-off/{created["id"]}");
+        Assert.Equal((Iso(monday), Iso(monday.AddDays(2))), (form.QuerySelector("#time-off-date")?.GetAttribute("value"), form.QuerySelector("#time-off-end-date")?.GetAttribute("value")));
+        var saved = await browser.SubmitAsync(form, "#time-off-panel form", new Dictionary<string, string> { ["Input.Label"] = "Manual therapy course" });
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var stored = await App.WithDbAsync(db => db.TimeOff.IgnoreQueryFilters().SingleAsync());
+        Assert.Equal((start, end, "Manual therapy course"), (stored.StartsAt, stored.EndsAt, stored.Label));
+    }
+
+    [Fact]
+    public async Task Moving_an_appointment_onto_a_day_off_asks_first_naming_the_whole_day()
+    {
+        var practice = await App.PracticeAsync(timeZone: "Asia/Jerusalem");
+        var client = await App.ClientAsync(practice.Workspace.Id, "Noa", "Cohen");
+        var api = await App.ApiClientAsync("dana@example.com");
+        var (thursday, friday) = (Ahead(DayOfWeek.Thursday), Ahead(DayOfWeek.Thursday).AddDays(1));
+        Assert.Equal(HttpStatusCode.Created, (await api.PostJsonAsync("/api/v1/time-off",
+            new { all_day = true, start_date = Iso(friday), label = "Day off" })).StatusCode);
+        var appointment = await App.AppointmentAsync(practice.Workspace.Id, client.Id, TimeZones.ToUtc(thursday.ToDateTime(new TimeOnly(10, 0)), Jerusalem));
+        var browser = await App.SignedInAsync("dana@example.com");
+
+        var asked = await browser.PostFieldsAsync($"/appointments/{appointment.Id}/reschedule", ("start", $"{Iso(friday)}T10:00"));
+
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Contains("This overlaps Time off · Day off all day. Move anyway?", (await asked.ParseAsync()).Body!.TextContent);
     }
 }

@@ -41,7 +41,7 @@ public sealed class RescheduleModel(PazPazDb db, Booking booking) : PageModel
             case BookingResult.Conflicted conflicted:
                 (Id, Start, End) = (id, start!, PracticeZone.FormatLocal(zone.ToLocal(newEnd)));
                 Question = "This overlaps " + string.Join(" and ",
-                    conflicted.Conflicts.Select(c => $"{c.Name} {zone.Span(c.ScheduledStart, c.ScheduledEnd)}")) + ". Move anyway?";
+                    conflicted.Conflicts.Select(c => $"{c.Name} {(c.IsTimeOff ? zone.SpanOrAllDay(c.ScheduledStart, c.ScheduledEnd) : zone.Span(c.ScheduledStart, c.ScheduledEnd))}")) + ". Move anyway?";
                 if (!Request.IsHtmx()) return Page();
                 Response.Htmx(h => h.Retarget("#dialog-body").Reswap("innerHTML"));
                 return Partial("_ConfirmMove", this);

@@ -59,7 +59,7 @@ public sealed class StatusModel(PazPazDb db, Booking booking) : PageModel
                 break;
             case BookingResult.Conflicted conflicted:
                 Message = "Restoring it would overlap another appointment:";
-                Overlaps = conflicted.Conflicts.Select(c => $"{zone.Span(c.ScheduledStart, c.ScheduledEnd)} · {c.Name}").ToList();
+                Overlaps = conflicted.Conflicts.Select(c => $"{(c.IsTimeOff ? zone.SpanOrAllDay(c.ScheduledStart, c.ScheduledEnd) : zone.Span(c.ScheduledStart, c.ScheduledEnd))} · {c.Name}").ToList();
                 break;
             default:
                 return NotFound();

@@ -43,7 +43,7 @@ public sealed class UndoModel(PazPazDb db, Booking booking) : PageModel
             case BookingResult.Conflicted conflicted:
                 var zone = await PracticeZone.LoadAsync(db, cancellationToken);
                 toast = new ToastView("That time now overlaps " + string.Join(" and ",
-                        conflicted.Conflicts.Select(c => $"{c.Name} {zone.Span(c.ScheduledStart, c.ScheduledEnd)}")) + ".",
+                        conflicted.Conflicts.Select(c => $"{c.Name} {(c.IsTimeOff ? zone.SpanOrAllDay(c.ScheduledStart, c.ScheduledEnd) : zone.Span(c.ScheduledStart, c.ScheduledEnd))}")) + ".",
                     new UndoView(id, kind!, start, end, AllowConflict: true, Label: "Undo anyway"), IsError: true);
                 break;
             case BookingResult.Refused refused:

@@ -51,6 +51,10 @@ public sealed class PracticeZone(string id)
     /// <summary>"10:00–11:00" in the practice's zone.</summary>
     public string Span(DateTimeOffset start, DateTimeOffset end) => $"{Time(start)}–{Time(end)}";
 
+    /// <summary>"all day" for whole local days (time off from midnight to midnight), the <see cref="Span"/> otherwise.</summary>
+    public string SpanOrAllDay(DateTimeOffset start, DateTimeOffset end) =>
+        Time(start) == "00:00" && Time(end) == "00:00" && end > start ? "all day" : Span(start, end);
+
     public string Time(DateTimeOffset instant) => ToLocal(instant).ToString("HH:mm", Culture);
 
     /// <summary>"Tue 10 Mar, 10:00–11:00"</summary>

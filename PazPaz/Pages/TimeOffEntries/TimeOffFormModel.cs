@@ -56,8 +56,9 @@ public abstract class TimeOffFormModel(PazPazDb db) : PageModel
         if (Input.EndTime is not { } to) ModelState.AddModelError("Input.EndTime", "Choose an end time.");
         if (!ModelState.IsValid) return null;
         var start = Zone.ToUtc(date.ToDateTime(Input.StartTime!.Value));
-        // An end at or before the start is the next morning (a night off-call from 20:00 to 07:00).
-        var endDate = Input.EndTime <= Input.StartTime ? date.AddDays(1) : date;
+        // The time ends on the last day when one after the first is given (a course from Monday 14:00 to Wednesday 12:00);
+        // otherwise an end at or before the start is the next morning (a night off-call from 20:00 to 07:00).
+        var endDate = Input.EndDate is { } last && last > date ? last : Input.EndTime <= Input.StartTime ? date.AddDays(1) : date;
         return TimeOffSpan.Between(start, Zone.ToUtc(endDate.ToDateTime(Input.EndTime!.Value)));
     }
 
