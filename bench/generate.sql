@@ -84,10 +84,10 @@ FROM b_ws w, b_now b ORDER BY w.wn;
 
 INSERT INTO users (id, workspace_id, email, full_name, role, is_active, is_platform_admin, security_stamp,
                    invitation_token_hash, invited_at, invited_by_platform_admin,
-                   totp_secret, totp_enabled, totp_backup_codes, totp_enrolled_at, last_sign_in_at, created_at, updated_at)
+                   totp_secret, totp_enabled, totp_enrolled_at, last_sign_in_at, created_at, updated_at)
 SELECT w.owner_id, w.id, 'owner-' || w.wn || '@bench.pazpaz.test', 'Bench Owner ' || w.wn, 'owner', true, false,
        upper(md5(random()::text)), NULL, NULL, false,
-       NULL, false, NULL, NULL, NULL, b.set_up, b.set_up
+       NULL, false, NULL, NULL, b.set_up, b.set_up
 FROM b_ws w, b_now b ORDER BY w.wn;
 
 INSERT INTO user_notification_settings (id, user_id, workspace_id, email_enabled, notify_appointment_booked,

@@ -112,7 +112,7 @@ public static class AppointmentsApi
         var userId = current.RequireUserId();
         var workspace = await db.Workspaces.AsNoTracking().Select(w => new { w.TimeZone }).SingleAsync(cancellationToken);
         var therapist = await db.Users.Where(u => u.Id == userId).Select(u => u.FullName).SingleAsync(cancellationToken);
-        var rows = await db.Appointments.AsNoTracking().ForFeed(workspaceId, start!.Value, end!.Value).ToListAsync(cancellationToken);
+        var rows = await db.FeedAppointmentsAsync(workspaceId, start!.Value, end!.Value, cancellationToken);
         var busy = await db.TimeOff.AsNoTracking().BusyForFeed(workspaceId, start.Value, end.Value).ToListAsync(cancellationToken);
         var feedOptions = new FeedOptions(CalendarFeed.DefaultName(therapist), workspace.TimeZone, preset, showPrivate,
             KeepCancelledUntilStart: true, SequenceOffset: 0, options.Value.PublicBaseUrl);

@@ -71,9 +71,7 @@ public static class FeedEndpoint
         if (bodies.Find(feed.Id, etag.Tag.Value!) is { } kept) body = kept;
         else
         {
-            var rows = await db.Appointments.IgnoreQueryFilters().AsNoTracking()
-                .ForFeed(feed.WorkspaceId, from, to)
-                .ToListAsync(cancellationToken);
+            var rows = await db.FeedAppointmentsAsync(feed.WorkspaceId, from, to, cancellationToken);
             var busy = await db.TimeOff.IgnoreQueryFilters().AsNoTracking().BusyForFeed(feed.WorkspaceId, from, to).ToListAsync(cancellationToken);
             var feedOptions = new FeedOptions(feed.Name, feed.TimeZone, feed.Preset, feed.ShowPrivateLocations, feed.KeepCancelledUntilStart,
                 feed.SequenceOffset, options.Value.PublicBaseUrl);

@@ -16,25 +16,48 @@ public static class FeedQueries
     }
 
     /// <summary>
-    /// Appointments of <paramref name="workspaceId"/> overlapping [from, to), not deleted, with the names a title may
-    /// show. Cancelled ones come too: <see cref="FeedWriter.Events"/> decides which of them the feed still holds.
+    /// Appointments of <paramref name="workspaceId"/> overlapping [from, to), not deleted, in start order (the first
+    /// <paramref name="take"/> when given), with the names a title may show. Cancelled ones come too:
+    /// <see cref="FeedWriter.Events"/> decides which of them the feed still holds. The workspace is named here, so this
+    /// serves the feed (no signed-in user) and the signed-in pages alike.
+    /// <para>
+    /// Two queries: the appointments, then each of their clients once. Names are encrypted, and a year's feed holds a
+    /// thousand appointments of a few dozen clients: joined per row, every appointment carried two ciphertexts to read
+    /// and decrypt (the feed's CPU rose by a sixth when names were encrypted).
+    /// </para>
     /// </summary>
-    public static IQueryable<FeedAppointment> ForFeed(this IQueryable<Appointment> appointments, Guid workspaceId,
-        DateTimeOffset from, DateTimeOffset to)
+    public static async Task<List<FeedAppointment>> FeedAppointmentsAsync(this PazPazDb db, Guid workspaceId, DateTimeOffset from,
+        DateTimeOffset to, CancellationToken cancellationToken, int? take = null)
     {
         var earliestStart = from - Appointment.MaxLength; // lets the (workspace, start, end) index bound the scan
-        return appointments
+        var query = db.Appointments.IgnoreQueryFilters([PazPazDb.WallFilter]).AsNoTracking()
             .Where(a => a.WorkspaceId == workspaceId && a.DeletedAt == null && a.ScheduledStart < to && a.ScheduledEnd > from &&
                         a.ScheduledStart >= earliestStart)
             .OrderBy(a => a.ScheduledStart).ThenBy(a => a.Id)
-            .Select(a => new FeedAppointment(a.Id, a.ScheduledStart, a.ScheduledEnd, a.Status, a.Sequence, a.CreatedAt, a.UpdatedAt,
-                a.Client!.FirstName, a.Client.LastName, a.Client.HideNameOutsidePazPaz,
-                a.Service == null ? null : a.Service.Name,
+            .Select(a => new
+            {
+                a.Id, a.ScheduledStart, a.ScheduledEnd, a.Status, a.Sequence, a.CreatedAt, a.UpdatedAt, a.ClientId,
+                ServiceName = a.Service == null ? null : a.Service.Name,
                 a.LocationType,
-                a.Location == null ? null : a.Location.Name,
-                a.Location == null ? null : a.Location.Address,
-                a.Location == null ? null : a.Location.Details,
-                a.LocationDetails));
+                LocationName = a.Location == null ? null : a.Location.Name,
+                LocationAddress = a.Location == null ? null : a.Location.Address,
+                LocationDetailsOfPlace = a.Location == null ? null : a.Location.Details,
+                a.LocationDetails,
+            });
+        var rows = await (take is { } n ? query.Take(n) : query).ToListAsync(cancellationToken);
+        if (rows.Count == 0) return [];
+        var clientIds = rows.Select(r => r.ClientId).Distinct().ToList();
+        var clients = await db.Clients.IgnoreQueryFilters([PazPazDb.WallFilter]).AsNoTracking()
+            .Where(c => c.WorkspaceId == workspaceId && clientIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.FirstName, c.LastName, c.HideNameOutsidePazPaz })
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        return rows.Select(r =>
+        {
+            var client = clients[r.ClientId];
+            return new FeedAppointment(r.Id, r.ScheduledStart, r.ScheduledEnd, r.Status, r.Sequence, r.CreatedAt, r.UpdatedAt,
+                client.FirstName, client.LastName, client.HideNameOutsidePazPaz, r.ServiceName, r.LocationType, r.LocationName,
+                r.LocationAddress, r.LocationDetailsOfPlace, r.LocationDetails);
+        }).ToList();
     }
 
     /// <summary>

@@ -22,8 +22,7 @@ public static class FeedPages
         var workspace = await db.Workspaces.AsNoTracking().Select(w => new { w.TimeZone }).SingleAsync(cancellationToken);
         var zone = TimeZones.Find(workspace.TimeZone);
         var (_, to) = FeedQueries.Window(0, Math.Max(1, settings.WindowDaysAhead), now);
-        var rows = await db.Appointments.AsNoTracking().ForFeed(current.RequireWorkspaceId(), now, to)
-            .Take(count * 2).ToListAsync(cancellationToken);
+        var rows = await db.FeedAppointmentsAsync(current.RequireWorkspaceId(), now, to, cancellationToken, take: count * 2);
         var options = new FeedOptions(settings.Name, workspace.TimeZone, settings.PrivacyPreset, settings.ShowPrivateLocations,
             settings.KeepCancelledUntilStart, 0, publicBaseUrl);
         return FeedWriter.Events(options, rows, now).Take(count).Select(e =>
