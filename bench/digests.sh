@@ -120,8 +120,8 @@ log "filling $WORKSPACES practices x $PER_WORKSPACE users (digests due at $(date
 (cd "$APPDIR" && env "${APP_ENV[@]}" dotnet PazPaz.dll admin encrypt-fields) >"$OUT/encrypt.log" 2>&1 || { cat "$OUT/encrypt.log" >&2; die "encrypt-fields failed"; }
 [ "$(date +%s)" -lt $((DUE - 10)) ] || die "the fill took too long to reach the due minute; try again"
 
-log "starting the worker (PazPaz worker, no HTTP)"
-(cd "$APPDIR" && exec env "${APP_ENV[@]}" dotnet PazPaz.dll worker) >"$OUT/worker.log" 2>&1 &
+log "starting the worker (PazPaz worker: the job server; its health and metrics on a free local port)"
+(cd "$APPDIR" && exec env "${APP_ENV[@]}" dotnet PazPaz.dll worker --urls http://127.0.0.1:0) >"$OUT/worker.log" 2>&1 &
 WORKER_PID=$!
 
 count() { wc -l <"$RECEIVED_FILE"; }

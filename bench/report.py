@@ -53,6 +53,22 @@ PARAMS = {
     "hash": ":hash",
     "userId": ":user",
     "stamp": ":stamp",
+    "sessionId": ":session",
+    # The calendar page's note marks: the week's appointments.
+    "appointmentIds": "ARRAY(SELECT id FROM appointments WHERE workspace_id = :ws AND scheduled_start >= to_timestamp(:f) AND scheduled_start < to_timestamp(:t))",
+    # The clients whose initials a conflict warning shows: those booked in the checked window.
+    "clientIds": "ARRAY(SELECT client_id FROM appointments WHERE workspace_id = :ws AND scheduled_start >= to_timestamp(:s) - interval '1 day' AND scheduled_start < to_timestamp(:e))",
+}
+
+# A list read is one audit event (the read audit of every list of health data): the INSERT's columns in order.
+AUDIT_PARAMS = {
+    "p0": "gen_random_uuid()", "p1": "'read'", "p2": "NULL", "p3": "'127.0.0.1'", "p4": "'{\"via\": \"api_list\"}'",
+    "p5": "now()", "p6": "NULL", "p7": "'Appointment'", "p8": "'wrk'", "p9": ":user", "p10": ":ws",
+}
+
+CONFLICT_PARAMS = {
+    "p0": "ARRAY[to_timestamp(:s)]", "p1": "ARRAY[to_timestamp(:e)]", "p2": "true", "p3": ":ws", "p4": "interval '1 day'",
+    "p5": "'{}'::uuid[]", "p6": "true", "p7": ":ws", "p8": "interval '60 days'", "p9": "'{}'::uuid[]",
 }
 
 
@@ -65,9 +81,16 @@ def to_pgbench(sql):
     sql = re.sub(r"LIMIT @\w+", "LIMIT :limit", sql)
     sql = re.sub(r"OFFSET @\w+", "OFFSET :offset", sql)
 
+    # The conflict check is raw SQL (ConflictChecker.FindEachAsync): its interpolated values arrive as @p0…@p9, in order:
+    # the ranges' starts and ends (one range here), "appointments?", the workspace, 24 h, excluded ids, "time off?",
+    # the workspace, 60 days, excluded ids.
+    positional = CONFLICT_PARAMS if "unnest(@p0::timestamptz[]" in sql else AUDIT_PARAMS if "INSERT INTO audit_events" in sql else {}
+
     def param(match):
         # Variables captured by a C# closure reach EF as e.g. "_8__locals1_from": keep the variable's own name.
         name = re.sub(r"^_\d+__locals\d+_", "", match.group(1))
+        if name in positional:
+            return positional[name]
         if name not in PARAMS:
             raise SystemExit(f"report.py: unknown parameter @{name} in the captured SQL; map it in PARAMS (bench/report.py)")
         return PARAMS[name]

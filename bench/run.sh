@@ -246,6 +246,9 @@ SESSION="$(set_cookies 'pazpaz\.session' "$OUT/signin-headers.txt")"
 curl -sS -o /dev/null -D "$OUT/calendar-headers.txt" -H "Cookie: $SESSION" "$BASE_URL/calendar"
 AF_COOKIE="$(set_cookies '\.AspNetCore\.Antiforgery' "$OUT/calendar-headers.txt")"
 COOKIE="$SESSION${AF_COOKIE:+; $AF_COOKIE}"
+# The server-side session row the cookie names (pgbench runs the page's session check with it).
+SESSION_ID="$(psql_bench -Atc "SELECT id FROM user_sessions WHERE user_id = '$OWNER' ORDER BY signed_in_at DESC LIMIT 1")"
+[ -n "$SESSION_ID" ] || die "signing in left no user_sessions row"
 
 AUTH_API="Authorization: Bearer $TOKEN"
 AUTH_PAGE="Cookie: $COOKIE"
@@ -367,7 +370,7 @@ run_pgbench() {
     proposed-prepared) script="$OUT/pgbench-$scenario-proposed.sql"; mode=prepared ;;
   esac
   local args=(-n -M "$mode" -h 127.0.0.1 -p "$PAZPAZ_PG_PORT" -U postgres -f "$script"
-    -D "ws=$WS" -D "base=$BASE" -D "hash=$HASH" -D "user=$OWNER" -D "stamp=$STAMP" -D limit=100 -D offset=0)
+    -D "ws=$WS" -D "base=$BASE" -D "hash=$HASH" -D "user=$OWNER" -D "stamp=$STAMP" -D "session=$SESSION_ID" -D limit=100 -D offset=0)
   log "pgbench $label: -c$conns -j$threads, ${secs} s"
   "$PGBENCH" "${args[@]}" -c "$conns" -j "$threads" -T "$PGBENCH_WARMUP" "$DB" >"$OUT/pgbench-$name-warmup.txt" 2>&1 \
     || { cat "$OUT/pgbench-$name-warmup.txt" >&2; die "pgbench failed"; }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -162,29 +161,27 @@ public sealed class ClientEncryptionTests(PazPazApp app) : AppTest(app)
 
 public sealed class ClientDirectoryTests
 {
-    /// <summary>The in-memory design's cost for a large practice: decrypt 3,000 clients' four fields, match and sort.</summary>
+    /// <summary>
+    /// A large practice's search in memory: 3,000 clients' encrypted fields decrypted, matched by the start of a word and
+    /// sorted by last then first name. (Its speed belongs to bench/, not here: a test must not depend on the machine.)
+    /// </summary>
     [Fact]
-    public void Searching_three_thousand_clients_is_fast()
+    public void Searching_three_thousand_encrypted_clients_finds_each_match_in_name_order()
     {
         var encryptor = new FieldEncryptor(new Dictionary<int, byte[]> { [1] = RandomNumberGenerator.GetBytes(32) }, 1);
         var stored = Enumerable.Range(0, 3000).Select(i => (Id: Guid.CreateVersion7(), First: encryptor.Encrypt($"First{i}"),
             Last: encryptor.Encrypt($"Last{i % 700}"), Email: encryptor.Encrypt($"client{i}@example.com"), Phone: encryptor.Encrypt($"050-{i:0000000}"))).ToList();
 
-        var best = TimeSpan.MaxValue;
-        for (var run = 0; run < 5; run++)
-        {
-            var watch = Stopwatch.StartNew();
-            var entries = stored.Select(s => new ClientDirectory.Entry(s.Id, encryptor.DecryptOrPlain(s.First), encryptor.DecryptOrPlain(s.Last),
-                encryptor.DecryptOrPlain(s.Email), encryptor.DecryptOrPlain(s.Phone), true)).ToList();
-            var found = entries.Matching("last12").SortedByName();
-            watch.Stop();
-            Assert.NotEmpty(found);
-            if (watch.Elapsed < best) best = watch.Elapsed;
-        }
-        // Measured 102-180 ms (best of 5) on 2 cores with a load average of 19 (five builds sharing them); not yet measured
-        // on a quiet machine. The bound only catches an order-of-magnitude regression, such as a key set up per value again.
-        Assert.True(best < TimeSpan.FromSeconds(1), $"best of 5: {best.TotalMilliseconds:0.0} ms");
-        Console.WriteLine($"3,000 clients decrypted, matched and sorted: best of 5 {best.TotalMilliseconds:0.0} ms");
+        var entries = stored.Select(s => new ClientDirectory.Entry(s.Id, encryptor.DecryptOrPlain(s.First), encryptor.DecryptOrPlain(s.Last),
+            encryptor.DecryptOrPlain(s.Email), encryptor.DecryptOrPlain(s.Phone), true)).ToList();
+        var found = entries.Matching("last12").SortedByName();
+
+        // "last12" starts Last12 and Last120–Last129: 11 last names, each shared by the clients i ≡ n (mod 700).
+        var expected = Enumerable.Range(0, 3000).Where(i => $"Last{i % 700}".StartsWith("Last12", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Count, found.Count);
+        Assert.Equal(found.OrderBy(e => e.LastName.ToLowerInvariant(), StringComparer.Ordinal).ThenBy(e => e.FirstName.ToLowerInvariant(), StringComparer.Ordinal)
+            .ThenBy(e => e.Id).Select(e => e.Id), found.Select(e => e.Id));
+        Assert.Equal(["050-0000012"], entries.Matching("0500000012").Select(e => e.Phone));
     }
 
     [Fact]
