@@ -16,7 +16,7 @@ namespace PazPaz.Data;
 /// </summary>
 public sealed class PlaintextEncryption(PazPazDb db, FieldEncryptor encryptor)
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = ColumnRewrite.BatchSize;
 
     private static readonly (string Table, string[] Columns)[] Tables =
     [
@@ -34,58 +34,15 @@ public sealed class PlaintextEncryption(PazPazDb db, FieldEncryptor encryptor)
         try
         {
             foreach (var (table, columns) in Tables)
-            {
-                rewritten[table] = 0;
-                var after = Guid.Empty;
-                while (await EncryptBatchAsync(connection, table, columns, after, cancellationToken) is ({ } last, var count))
-                {
-                    rewritten[table] += count;
-                    after = last;
-                }
-            }
+                rewritten[table] = await ColumnRewrite.AllAsync(connection, table, "id", columns,
+                    string.Join(" OR ", columns.Select(c => $"{c} !~ '^v[0-9]+:'")),
+                    value => value is null || FieldEncryptor.LooksEncrypted(value) ? value : encryptor.Encrypt(value), cancellationToken);
         }
         finally
         {
             if (opened) await connection.CloseAsync();
         }
         return rewritten;
-    }
-
-    /// <summary>One batch after <paramref name="after"/> in id order: the last id looked at and the rows rewritten, or a null id when done.</summary>
-    private async Task<(Guid? Last, int Count)> EncryptBatchAsync(NpgsqlConnection connection, string table, string[] columns, Guid after,
-        CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var plaintext = string.Join(" OR ", columns.Select(c => $"{c} !~ '^v[0-9]+:'"));
-        var rows = new List<(Guid Id, string?[] Values)>();
-        await using (var select = new NpgsqlCommand(
-            $"SELECT id, {string.Join(", ", columns)} FROM {table} WHERE id > @after AND ({plaintext}) ORDER BY id LIMIT {BatchSize} FOR UPDATE",
-            connection, transaction))
-        {
-            select.Parameters.AddWithValue("after", after);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add((reader.GetGuid(0), columns.Select((_, i) => reader.IsDBNull(i + 1) ? null : reader.GetString(i + 1)).ToArray()));
-        }
-        if (rows.Count == 0) return (null, 0);
-
-        var batch = new NpgsqlBatch(connection, transaction);
-        var assignments = string.Join(", ", columns.Select((c, i) => $"{c} = ${i + 2}"));
-        foreach (var (id, values) in rows)
-        {
-            var command = new NpgsqlBatchCommand($"UPDATE {table} SET {assignments} WHERE id = $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = id });
-            foreach (var value in values)
-                command.Parameters.Add(new NpgsqlParameter<string?>
-                {
-                    NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
-                    TypedValue = value is null || FieldEncryptor.LooksEncrypted(value) ? value : encryptor.Encrypt(value),
-                });
-            batch.BatchCommands.Add(command);
-        }
-        await using (batch) await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (rows[^1].Id, rows.Count);
     }
 }
 

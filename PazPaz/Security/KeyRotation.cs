@@ -26,7 +26,7 @@ namespace PazPaz.Security;
 /// </summary>
 public sealed partial class KeyRotation(PazPazDb db, FieldEncryptor encryptor, FileVault vault, IConfiguration configuration)
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = ColumnRewrite.BatchSize;
 
     /// <summary>
     /// What one run rewrote: rows per table (values re-encrypted), DataProtection keys, and files (with thumbnails); and
@@ -52,15 +52,7 @@ public sealed partial class KeyRotation(PazPazDb db, FieldEncryptor encryptor, F
         var rows = new Dictionary<string, int>();
         await using var connection = await OpenAsync(cancellationToken);
         foreach (var (table, key, columns) in EncryptedColumns())
-        {
-            rows[table] = 0;
-            var after = Guid.Empty;
-            while (await RewriteBatchAsync(connection, table, key, columns, after, cancellationToken) is ({ } last, var count))
-            {
-                rows[table] += count;
-                after = last;
-            }
-        }
+            rows[table] = await ColumnRewrite.AllAsync(connection, table, key, columns, Outdated(columns), Reencrypted, cancellationToken);
         var keys = await RewriteDataProtectionKeysAsync(connection, cancellationToken);
         var files = await RewriteFilesAsync(cancellationToken);
         return new Report(rows, keys, files, unreadable);
@@ -99,37 +91,6 @@ public sealed partial class KeyRotation(PazPazDb db, FieldEncryptor encryptor, F
     /// <summary>A value not yet under the current key: an older version, or plaintext left from before a column was encrypted.</summary>
     private string Outdated(string[] columns) =>
         string.Join(" OR ", columns.Select(c => $"({c} IS NOT NULL AND left({c}, {CurrentPrefix.Length}) <> '{CurrentPrefix}')"));
-
-    private async Task<(Guid? Last, int Count)> RewriteBatchAsync(NpgsqlConnection connection, string table, string key, string[] columns,
-        Guid after, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = new List<(Guid Id, string?[] Values)>();
-        await using (var select = new NpgsqlCommand(
-            $"SELECT {key}, {string.Join(", ", columns)} FROM {table} WHERE {key} > @after AND ({Outdated(columns)}) ORDER BY {key} LIMIT {BatchSize} FOR UPDATE",
-            connection, transaction))
-        {
-            select.Parameters.AddWithValue("after", after);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add((reader.GetGuid(0), columns.Select((_, i) => reader.IsDBNull(i + 1) ? null : reader.GetString(i + 1)).ToArray()));
-        }
-        if (rows.Count == 0) return (null, 0);
-
-        var batch = new NpgsqlBatch(connection, transaction);
-        var assignments = string.Join(", ", columns.Select((c, i) => $"{c} = ${i + 2}"));
-        foreach (var (id, values) in rows)
-        {
-            var command = new NpgsqlBatchCommand($"UPDATE {table} SET {assignments} WHERE {key} = $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = id });
-            foreach (var value in values)
-                command.Parameters.Add(new NpgsqlParameter<string?> { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, TypedValue = Reencrypted(value) });
-            batch.BatchCommands.Add(command);
-        }
-        await using (batch) await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (rows[^1].Id, rows.Count);
-    }
 
     /// <summary>
     /// The value under the current key: decrypted with its own version and encrypted again; plaintext is encrypted. A value
