@@ -12,8 +12,8 @@ using static Microsoft.Playwright.Assertions;
 namespace PazPaz.E2E;
 
 /// <summary>
-/// The calendar in Chromium against the demo practice (Asia/Jerusalem): each journey works in a week of its own in
-/// February next year, where the calendar starts empty, or chooses the moment of the day it is about.
+/// The calendar in Chromium against the demo practice (Asia/Jerusalem): each journey works in a week of its own ahead
+/// (the calendar block of <see cref="JourneyWeeks"/>), where the calendar starts empty, or chooses the moment of the day it is about.
 /// </summary>
 public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
@@ -50,7 +50,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     public Task The_week_prints_as_a_clean_list_without_the_app_around_it() =>
         RunJourneyAsync(nameof(The_week_prints_as_a_clean_list_without_the_app_around_it), async page =>
         {
-            var day = Tuesday(3, 0);
+            var day = Tuesday(JourneyBlock.Calendar, 12);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print the days on screen" })).ToBeVisibleAsync();
@@ -87,7 +87,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
         RunJourneyAsync(nameof(Therapist_books_an_appointment_by_clicking_an_empty_slot), async page =>
         {
             var errors = WatchConsole(page);
-            var day = Tuesday(2, 0);
+            var day = Tuesday(JourneyBlock.Calendar, 0);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
 
@@ -118,7 +118,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
         RunJourneyAsync(nameof(Overlap_warning_appears_inside_the_form_and_book_anyway_books), async page =>
         {
             var errors = WatchConsole(page);
-            var day = Tuesday(2, 1);
+            var day = Tuesday(JourneyBlock.Calendar, 1);
             await SeedAppointmentAsync("Noa Cohen", day, 10);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
@@ -150,7 +150,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
         RunJourneyAsync(nameof(A_time_check_answered_after_the_appointment_was_booked_changes_nothing), async page =>
         {
             var errors = WatchConsole(page);
-            var day = Tuesday(2, 11);
+            var day = Tuesday(JourneyBlock.Calendar, 11);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
             await ClickSlotAsync(page, day, 10);
@@ -180,7 +180,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
         RunJourneyAsync(nameof(Dragging_an_appointment_moves_it_and_undo_puts_it_back), async page =>
         {
             var errors = WatchConsole(page);
-            var day = Tuesday(2, 2);
+            var day = Tuesday(JourneyBlock.Calendar, 2);
             var nextDay = day.AddDays(1);
             await SeedAppointmentAsync("Shira Katz", day, 10);
             await SignInAsync(page);
@@ -213,7 +213,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     public Task A_drop_onto_another_appointment_asks_and_put_back_leaves_it_where_it_was() =>
         RunJourneyAsync(nameof(A_drop_onto_another_appointment_asks_and_put_back_leaves_it_where_it_was), async page =>
         {
-            var day = Tuesday(2, 3);
+            var day = Tuesday(JourneyBlock.Calendar, 3);
             await SeedAppointmentAsync("Noa Cohen", day, 10);
             await SeedAppointmentAsync("Omer Avraham", day, 13);
             await SignInAsync(page);
@@ -239,7 +239,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     public Task Cancelling_an_appointment_and_restoring_it() =>
         RunJourneyAsync(nameof(Cancelling_an_appointment_and_restoring_it), async page =>
         {
-            var day = Tuesday(2, 4);
+            var day = Tuesday(JourneyBlock.Calendar, 4);
             await SeedAppointmentAsync("Tamar Friedman", day, 9, 90);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
@@ -270,7 +270,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     public Task Keyboard_shortcuts_move_around_the_calendar_and_an_appointment() =>
         RunJourneyAsync(nameof(Keyboard_shortcuts_move_around_the_calendar_and_an_appointment), async page =>
         {
-            var day = Tuesday(2, 5);
+            var day = Tuesday(JourneyBlock.Calendar, 5);
             await SeedAppointmentAsync("Amit Biton", day, 11);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
@@ -317,7 +317,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
         RunJourneyAsync(nameof(Calendar_and_the_appointment_dialog_pass_an_accessibility_scan), async page =>
         {
             // 12:40 on a working day with a session before and after: "New appointment" opens at 12:45, which is free.
-            var day = Tuesday(2, 7);
+            var day = Tuesday(JourneyBlock.Calendar, 7);
             App.Clock.Set(DemoTime(day, 12, 40));
             await SeedAppointmentAsync("Noa Cohen", day, 9);
             await SeedAppointmentAsync("Omer Avraham", day, 14);
@@ -362,7 +362,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     public Task At_08_12_a_new_appointment_opens_at_08_15_and_warns_of_the_session_at_08_30() =>
         RunJourneyAsync(nameof(At_08_12_a_new_appointment_opens_at_08_15_and_warns_of_the_session_at_08_30), async page =>
         {
-            var day = Tuesday(2, 8);
+            var day = Tuesday(JourneyBlock.Calendar, 8);
             App.Clock.Set(DemoTime(day, 8, 12));
             await SeedAppointmentAsync("Noa Cohen", day, 8, minute: 30);
             await SignInAsync(page);
@@ -386,7 +386,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
         RunJourneyAsync(nameof(A_name_typed_the_moment_the_dialog_shows_is_searched_even_on_a_slow_device), async page =>
         {
             var errors = WatchConsole(page);
-            var day = Tuesday(2, 9);
+            var day = Tuesday(JourneyBlock.Calendar, 9);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
             // A busy device: htmx wires up what it swapped in 1.5 s after the swap instead of 20 ms. The dialog used to open
@@ -404,7 +404,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
         RunJourneyAsync(nameof(A_name_that_reached_the_client_box_before_htmx_listened_is_searched), async page =>
         {
             var errors = WatchConsole(page);
-            var day = Tuesday(2, 10);
+            var day = Tuesday(JourneyBlock.Calendar, 10);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
             // A paste (or the browser's own autofocus on a page of its own) that lands in the box just before htmx starts
@@ -434,7 +434,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
     public Task On_a_touch_screen_a_long_press_picks_an_appointment_up_and_a_drag_moves_it() =>
         RunJourneyAsync(nameof(On_a_touch_screen_a_long_press_picks_an_appointment_up_and_a_drag_moves_it), async page =>
         {
-            var day = Tuesday(4, 1);
+            var day = Tuesday(JourneyBlock.Calendar, 13);
             await SignInAsync(page);
             await page.GotoAsync($"/calendar?view=day&date={Iso(day)}");
             await Expect(page.Locator($"#calendar-region[data-ready='true'] .cal-day[data-date='{Iso(day)}']")).ToBeVisibleAsync();
@@ -471,7 +471,7 @@ public sealed class CalendarJourneyTests(AppServer app, ITestOutputHelper output
             Assert.True(widths[0] <= widths[1], $"The day view is {widths[0]}px wide in a {widths[1]}px window.");
             await AssertNoSeriousAccessibilityViolationsAsync(page, "the day view on a phone");
 
-            var day = Tuesday(2, 6);
+            var day = Tuesday(JourneyBlock.Calendar, 6);
             await page.GotoAsync($"/calendar?view=day&date={Iso(day)}");
             await Expect(page.Locator($"#calendar-region[data-ready='true'] .cal-day[data-date='{Iso(day)}']")).ToBeVisibleAsync();
             await ClickSlotAsync(page, day, 9);

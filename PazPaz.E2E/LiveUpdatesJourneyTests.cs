@@ -20,7 +20,7 @@ namespace PazPaz.E2E;
 /// another device): a change made on one, or through the API, shows on the other, pushed by the server (LISTEN/NOTIFY →
 /// server-sent events). The page counts what reaches it on &lt;body&gt; (data-live-changes, data-live-held,
 /// data-live-redraws), so the journeys wait on what the page did, never on time; how fast it happens is measured by
-/// bench/live.sh, not here. Each journey works in a week of May next year of its own.
+/// bench/live.sh, not here. Each journey works in a week of its own ahead.
 /// </summary>
 public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
@@ -71,10 +71,10 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
 
     [Fact]
     public Task A_booking_on_one_calendar_and_a_move_through_the_api_are_pushed_to_another() =>
-        TwoCalendarsAsync(nameof(A_booking_on_one_calendar_and_a_move_through_the_api_are_pushed_to_another), Tuesday(5, 0),
+        TwoCalendarsAsync(nameof(A_booking_on_one_calendar_and_a_move_through_the_api_are_pushed_to_another), Tuesday(JourneyBlock.LiveUpdates, 0),
             async (first, second) =>
             {
-                var day = Tuesday(5, 0);
+                var day = Tuesday(JourneyBlock.LiveUpdates, 0);
                 await first.Locator($".cal-day[data-date='{Iso(day)}']").ClickAsync(new() { Position = new() { X = 12, Y = 10 * 48 + 4 } });
                 var dialog = first.Locator("#appointment-dialog");
                 await first.GetByRole(AriaRole.Combobox, new() { Name = "Client" }).FillAsync("Maya");
@@ -111,9 +111,9 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
 
     [Fact]
     public Task A_live_update_waits_for_an_open_dialog_and_shows_when_it_closes() =>
-        TwoCalendarsAsync(nameof(A_live_update_waits_for_an_open_dialog_and_shows_when_it_closes), Tuesday(5, 1), async (first, second) =>
+        TwoCalendarsAsync(nameof(A_live_update_waits_for_an_open_dialog_and_shows_when_it_closes), Tuesday(JourneyBlock.LiveUpdates, 1), async (first, second) =>
         {
-            var day = Tuesday(5, 1);
+            var day = Tuesday(JourneyBlock.LiveUpdates, 1);
             await second.Locator($".cal-day[data-date='{Iso(day)}']").ClickAsync(new() { Position = new() { X = 12, Y = 9 * 48 + 4 } });
             var dialog = second.Locator("#appointment-dialog");
             await second.GetByRole(AriaRole.Combobox, new() { Name = "Client" }).FillAsync("Half-typed");
@@ -144,9 +144,9 @@ public sealed class LiveUpdatesJourneyTests(AppServer app, ITestOutputHelper out
 
     [Fact]
     public Task A_live_update_waits_for_a_drag_in_progress_and_shows_after_the_drop() =>
-        TwoCalendarsAsync(nameof(A_live_update_waits_for_a_drag_in_progress_and_shows_after_the_drop), Tuesday(5, 2), async (first, second) =>
+        TwoCalendarsAsync(nameof(A_live_update_waits_for_a_drag_in_progress_and_shows_after_the_drop), Tuesday(JourneyBlock.LiveUpdates, 2), async (first, second) =>
         {
-            var day = Tuesday(5, 2);
+            var day = Tuesday(JourneyBlock.LiveUpdates, 2);
             var nextDay = day.AddDays(1);
             using var api = await ApiAsync();
             async Task BookAsync(string client, int hour)

@@ -11,14 +11,12 @@ using static Microsoft.Playwright.Assertions;
 namespace PazPaz.E2E;
 
 /// <summary>
-/// Session notes in Chromium against the demo practice. Each journey takes a Tuesday of July next year, books a session at
+/// Session notes in Chromium against the demo practice. Each journey takes a Tuesday of the notes block of weeks ahead, books a session at
 /// 10:00 there and sets the app's clock to noon that day, so the session has just ended whatever the machine's date. The
 /// journeys wait on what the page says — #save-status[data-save-state] — never on time passing.
 /// </summary>
 public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
-    private const int Month = 7; // Calendar journeys take February, live updates May
-
     private static ILocator SaveState(IPage page, string state) => page.Locator($"#save-status[data-save-state='{state}']");
 
     private static ILocator Field(IPage page, string label) => page.Locator("#note-form").GetByLabel(label, new() { Exact = true });
@@ -52,7 +50,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
     public Task Write_a_note_that_survives_a_reload_finalize_it_amend_it_and_see_the_difference() =>
         RunJourneyAsync(nameof(Write_a_note_that_survives_a_reload_finalize_it_amend_it_and_see_the_difference), async page =>
         {
-            var day = Tuesday(Month, 0);
+            var day = Tuesday(JourneyBlock.Notes, 0);
             await EndedSessionAsync("Shira Katz", day);
             await SignInAsync(page);
             await OpenWeekAsync(page, day);
@@ -112,7 +110,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
     public Task A_failed_save_says_so_keeps_the_text_warns_before_leaving_and_saves_once_back_online() =>
         RunJourneyAsync(nameof(A_failed_save_says_so_keeps_the_text_warns_before_leaving_and_saves_once_back_online), async page =>
         {
-            var day = Tuesday(Month, 1);
+            var day = Tuesday(JourneyBlock.Notes, 1);
             var session = await EndedSessionAsync("Omer Avraham", day);
             await SignInAsync(page);
             await page.GotoAsync($"/appointments/{session}/note");
@@ -141,7 +139,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
     public Task Two_tabs_on_one_draft_are_shown_both_texts_and_nothing_is_overwritten_silently() =>
         RunJourneyAsync(nameof(Two_tabs_on_one_draft_are_shown_both_texts_and_nothing_is_overwritten_silently), async tabA =>
         {
-            var day = Tuesday(Month, 2);
+            var day = Tuesday(JourneyBlock.Notes, 2);
             var session = await EndedSessionAsync("Eitan Goldberg", day);
             await SignInAsync(tabA);
             await tabA.GotoAsync($"/appointments/{session}/note");
@@ -180,7 +178,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
     public Task The_client_page_lists_notes_newest_first_and_searches_them() =>
         RunJourneyAsync(nameof(The_client_page_lists_notes_newest_first_and_searches_them), async page =>
         {
-            var day = Tuesday(Month, 3);
+            var day = Tuesday(JourneyBlock.Notes, 3);
             App.Clock.Set(DemoTime(day, 12));
             var clientId = await SeedNotesAsync("Rivka Azoulay",
                 (day.AddDays(-14), "Hamstring strain, grade one."),
@@ -209,7 +207,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
     public Task On_a_phone_the_note_its_history_and_the_timeline_read_in_full_lines() =>
         RunJourneyAsync(nameof(On_a_phone_the_note_its_history_and_the_timeline_read_in_full_lines), async page =>
         {
-            var day = Tuesday(Month, 4);
+            var day = Tuesday(JourneyBlock.Notes, 4);
             var session = await EndedSessionAsync("Amit Biton", day);
             await SignInAsync(page);
             await page.GotoAsync($"/appointments/{session}/note");

@@ -7,13 +7,11 @@ using static Microsoft.Playwright.Assertions;
 namespace PazPaz.E2E;
 
 /// <summary>
-/// Recurring appointments in Chromium against the demo practice (Asia/Jerusalem), from September next year: twelve weekly
-/// sessions that cross the end of Israel's summer time (late October) and stay at 10:00.
+/// Recurring appointments in Chromium against the demo practice (Asia/Jerusalem), in the weeks around Israel's next change of
+/// clocks (<see cref="JourneyWeeks"/>): twelve weekly sessions that cross it and stay at 10:00.
 /// </summary>
 public sealed class SeriesJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
-    private const int Month = 9; // calendar journeys take February, notes July, live updates May
-
     private static ILocator Dialog(IPage page) => page.Locator("#appointment-dialog");
     private static ILocator Toast(IPage page) => page.Locator("#toast[role=status]");
 
@@ -43,8 +41,9 @@ public sealed class SeriesJourneyTests(AppServer app, ITestOutputHelper output) 
                 await AssertNoSeriousAccessibilityViolationsAsync(page, what);
                 lock (errors) errors.Clear();
             }
-            var first = Tuesday(Month, 0);
+            var first = Tuesday(JourneyBlock.Series, 0);
             DateOnly Week(int n) => first.AddDays(7 * (n - 1));
+            Assert.NotEqual(DemoZone.GetUtcOffset(DemoTime(Week(1), 10)), DemoZone.GetUtcOffset(DemoTime(Week(11), 10))); // the journey crosses a change
             await SeedAppointmentAsync("Lior Shapiro", Week(3), 10, minute: 30);
             await SignInAsync(page);
             await OpenWeekAsync(page, first);
@@ -75,7 +74,7 @@ public sealed class SeriesJourneyTests(AppServer app, ITestOutputHelper output) 
             await Expect(Toast(page)).ToContainTextAsync($"Booked Maya Peretz · 11 sessions from {Day(first)}");
             await Expect(Block(page, first, "Maya Peretz")).ToHaveAttributeAsync("data-start", $"{Iso(first)}T10:00");
 
-            // Across the end of summer time the sessions stay at 10:00; week 3 has only Lior.
+            // Across the change of clocks the sessions stay at 10:00; week 3 has only Lior.
             await OpenWeekAsync(page, Week(3));
             await Expect(Block(page, Week(3), "Maya Peretz")).ToHaveCountAsync(0);
             await OpenWeekAsync(page, Week(11));

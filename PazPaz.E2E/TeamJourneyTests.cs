@@ -68,7 +68,7 @@ public sealed class TeamJourneyTests(AppServer app, ITestOutputHelper output) : 
             Assert.Equal(403, refused!.Status);
 
             // Nor can they open a session's note: the clinical record is the therapist's.
-            var session = await SeedAppointmentAsync("Noa Cohen", Tuesday(6, 3), 10);
+            var session = await SeedAppointmentAsync("Noa Cohen", Tuesday(JourneyBlock.Team, 0), 10);
             var note = await assistant.GotoAsync($"/appointments/{session}/note");
             Assert.Equal(403, note!.Status);
             await Expect(assistant.GetByRole(AriaRole.Main)).ToContainTextAsync("clinical record");

@@ -7,8 +7,6 @@ namespace PazPaz.E2E;
 
 public sealed class TimeOffJourneyTests(AppServer app, ITestOutputHelper output) : JourneyTest(app, output)
 {
-    private const int Month = 8; // calendar journeys take February and March, live updates May, notes July, series September
-
     private static ILocator Dialog(IPage page) => page.Locator("#appointment-dialog");
 
     [Fact]
@@ -17,7 +15,7 @@ public sealed class TimeOffJourneyTests(AppServer app, ITestOutputHelper output)
         {
             var errors = new List<string>();
             page.Console += (_, message) => { if (message.Type == "error") lock (errors) errors.Add(message.Text); };
-            var friday = Tuesday(Month, 1).AddDays(3);
+            var friday = Tuesday(JourneyBlock.TimeOff, 1).AddDays(3);
             await SignInAsync(page);
 
             // Working hours: no Friday ranges (the Israeli practice's usual week), so Friday is shaded as a day off.

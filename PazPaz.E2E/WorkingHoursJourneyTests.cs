@@ -28,7 +28,7 @@ public sealed class WorkingHoursJourneyTests(AppServer app, ITestOutputHelper ou
             await SaveReviewShotAsync(page, "working-hours-phone");
             await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
 
-            var tuesday = Tuesday(11, 1);
+            var tuesday = Tuesday(JourneyBlock.WorkingHours, 0);
             await OpenWeekAsync(page, tuesday);
             var working = page.Locator($".cal-day[data-date='{Iso(tuesday)}'] [data-working]");
             await Expect(working).ToHaveCountAsync(2);

@@ -16,7 +16,7 @@ namespace PazPaz.E2E.Support;
 /// Base for browser journeys: every journey gets its own browser context (fresh cookies), starts on the suite's clock
 /// (see <see cref="TestClock"/>) and, when it fails, leaves a full-page screenshot in &lt;repo&gt;/e2e-artifacts/&lt;TestName&gt;.png.
 /// The demo practice (Dana Levi Physiotherapy, Asia/Jerusalem) is seeded around the suite's instant; journeys that need a
-/// calendar of their own work in a week next year, where it starts empty.
+/// calendar of their own work in a week of their own ahead (<see cref="JourneyWeeks"/>), where it starts empty.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
@@ -58,12 +58,16 @@ public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
         }
     }
 
-    /// <summary>Signs in as the demo therapist through a one-time link and lands on the calendar.</summary>
+    /// <summary>
+    /// Signs in as the demo therapist through a one-time link and lands on the calendar, once it is ready: on a phone the
+    /// calendar first replaces itself with the day view, and a navigation started before that would race with it.
+    /// </summary>
     protected async Task SignInAsync(IPage page)
     {
         await page.GotoAsync(await App.CreateSignInLinkAsync(DemoEmail));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/calendar"));
+        await Expect(page.Locator("#calendar-region[data-ready='true']")).ToBeVisibleAsync();
     }
 
     /// <summary>
@@ -88,14 +92,10 @@ public abstract class JourneyTest(AppServer app, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A Tuesday next year (by the app's clock), <paramref name="week"/> weeks into <paramref name="month"/>: a week no
-    /// demo appointment reaches. Each journey class takes a month of its own and each journey a week of it.
+    /// The Tuesday <paramref name="week"/> weeks into the journey class's own block of empty weeks ahead of the suite's
+    /// instant (see <see cref="JourneyWeeks"/>); each journey takes a week of its block.
     /// </summary>
-    protected DateOnly Tuesday(int month, int week)
-    {
-        var start = new DateOnly(App.Clock.GetUtcNow().Year + 1, month, 1).AddDays(7 * week);
-        return start.AddDays(((int)DayOfWeek.Tuesday - (int)start.DayOfWeek + 7) % 7);
-    }
+    protected DateOnly Tuesday(JourneyBlock block, int week) => JourneyWeeks.Tuesday(App.Clock.SuiteStart, DemoZone, block, week);
 
     protected static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

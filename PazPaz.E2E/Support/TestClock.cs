@@ -21,6 +21,9 @@ public sealed class TestClock : TimeProvider
 
     public TestClock(DateTimeOffset suiteStart) => this.suiteStart = suiteStart.ToUniversalTime();
 
+    /// <summary>The suite's instant, whatever a journey has set the clock to since.</summary>
+    public DateTimeOffset SuiteStart => suiteStart;
+
     /// <summary>The instant the suite runs at: <c>PAZPAZ_TEST_NOW</c> (ISO 8601 with an offset) or the machine's time.</summary>
     public static DateTimeOffset SuiteInstant()
     {
