@@ -11,6 +11,10 @@
 #   BENCH_SINGLE_DURATION=10           seconds of the one-connection runs (0 skips them)
 #   BENCH_SPREAD=1                     also run the two API scenarios with one token per workspace (0 skips)
 #   BENCH_AUTOPREPARE=1                also run the three scenarios with "Max Auto Prepare=20" (0 skips)
+#   BENCH_FLOOR=1                      run pgbench and EXPLAIN and rewrite RESULTS.md (0: HTTP runs only, figures
+#                                      printed and left in bench/.work/out/results.jsonl; for quick before/after runs)
+#   BENCH_TRACE=0                      1: after each measured 8-connection run, profile the app under the same load
+#                                      (dotnet-trace, CPU sampling, 10 s) and print where its time goes (bench/hot.py)
 #   BENCH_SOURCE=worktree              build the working tree as it is, or a git revision (e.g. HEAD)
 #   BENCH_PORT=5099 BENCH_DB=pazpaz_bench BENCH_RESULTS=bench/RESULTS.md
 set -euo pipefail
@@ -28,6 +32,8 @@ WARMUP="${BENCH_WARMUP:-5}"
 SINGLE_DURATION="${BENCH_SINGLE_DURATION:-10}"
 APP_WARMUP="${BENCH_APP_WARMUP:-15}"
 AUTOPREPARE="${BENCH_AUTOPREPARE:-1}"
+FLOOR="${BENCH_FLOOR:-1}"
+TRACE="${BENCH_TRACE:-0}"
 PGBENCH_WARMUP=2
 AUTOPREPARE_SETTINGS="Max Auto Prepare=20"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
@@ -281,6 +287,20 @@ cpu_snapshot() {  # app ticks, all postgres processes' ticks, machine total and 
   awk -v app="$app" -v pg="$pg" '/^cpu / { print app, pg, $2+$3+$4+$5+$6+$7+$8+$9, $5+$6; exit }' /proc/stat
 }
 
+# trace_app NAME PATHS HEADER: the same load again, with a CPU-sampling trace of the app for 10 s of it.
+trace_app() {
+  local name="$1" paths="$2" header="$3" tracer="$HOME/.dotnet/tools/dotnet-trace"
+  rm -f "$OUT/trace-$name".*
+  BENCH_PATHS="$paths" BENCH_HEADER="$header" wrk -t"$THREADS" -c"$CONNECTIONS" -d14s --timeout 10s \
+    -s "$BENCH/report.lua" "$BASE_URL" >/dev/null &
+  local load=$!
+  sleep 2
+  "$tracer" collect -p "$APP_PID" --profile dotnet-sampled-thread-time --duration 00:00:00:10 --format Speedscope \
+    -o "$OUT/trace-$name.nettrace" >"$OUT/trace-$name.log" 2>&1 || log "dotnet-trace failed (see $OUT/trace-$name.log)"
+  wait "$load" || true
+  [ -f "$OUT/trace-$name.speedscope.json" ] && python3 "$BENCH/hot.py" "$OUT/trace-$name.speedscope.json" | tee "$OUT/hot-$name.txt"
+}
+
 # run_wrk SCENARIO LABEL TARGET PATHS HEADER CONNECTIONS THREADS SECONDS WARMUP TAG   (TAG: "", spread, autoprepare)
 run_wrk() {
   local scenario="$1" label="$2" target="$3" paths="$4" header="$5" conns="$6" threads="$7" secs="$8" warm="$9" tag="${10}"
@@ -294,6 +314,7 @@ run_wrk() {
   BENCH_PATHS="$paths" BENCH_HEADER="$header" wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency \
     -s "$BENCH/report.lua" "$BASE_URL" >"$OUT/wrk-$name.txt"
   after="$(cpu_snapshot)"
+  if [ "$TRACE" = 1 ] && [ -z "$tag" ] && [ "$conns" = "$CONNECTIONS" ]; then trace_app "$name" "$paths" "$header"; fi
   line="$(grep '^BENCH_RESULT ' "$OUT/wrk-$name.txt" | cut -d' ' -f2-)"
   [ -n "$line" ] || die "wrk printed no result ($OUT/wrk-$name.txt)"
   python3 - "$line" "$before" "$after" "$CLK_TCK" "$NPROC" >>"$RESULTS_JSONL" <<PY
@@ -356,6 +377,18 @@ if [ "$AUTOPREPARE" = 1 ]; then
   stop_app
 fi
 PHASE[wrk]=$((SECONDS - t))
+if [ "$FLOOR" = 0 ]; then
+  python3 - "$RESULTS_JSONL" <<'PY'
+import json, sys
+print(f"{'scenario':<52} {'conn':>4} {'p50':>7} {'p95':>7} {'req/s':>7} {'app ms':>7} {'pg ms':>6}")
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("kind") != "http": continue
+    print(f"{r['label'][:52]:<52} {r['connections']:>4} {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['rps']:>7.0f} {r['app_cpu_ms']:>7.2f} {r['pg_cpu_ms']:>6.2f}")
+PY
+  log "BENCH_FLOOR=0: no pgbench, no EXPLAIN, RESULTS.md untouched"
+  exit 0
+fi
 
 # ------------------------------------------------------------------------------------------------------
 # Floor: pgbench with the captured SQL

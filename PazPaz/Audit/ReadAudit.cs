@@ -31,7 +31,7 @@ public sealed class ReadAudit(AuditLog audit, CurrentUser current)
         var distinct = ids.Distinct().ToList();
         if (distinct.Count == 0) return;
         object metadata = distinct.Count == 1 ? new { via } : new { via, ids = distinct };
-        await audit.RecordAsync(AuditAction.Read, resourceType, distinct.Count == 1 ? distinct[0] : null, current.WorkspaceId, current.UserId,
+        await audit.AppendAsync(AuditAction.Read, resourceType, distinct.Count == 1 ? distinct[0] : null, current.WorkspaceId, current.UserId,
             metadata, cancellationToken);
     }
 }

@@ -74,6 +74,7 @@ public static class AuthSetup
         {
             current.SetFrom(http.User);
             current.Role = http.Items[RoleGate.RoleKey] as UserRole?;
+            current.WorkspaceName = http.Items[SessionValidation.WorkspaceNameKey] as string;
         }
         await next(http);
     });

@@ -23,6 +23,9 @@ public sealed class CurrentUser
     /// </summary>
     public UserRole? Role { get; set; }
 
+    /// <summary>The practice's name for the page header, read with the session check (no extra query); null when not read.</summary>
+    public string? WorkspaceName { get; set; }
+
     public bool IsSignedIn => UserId is not null && WorkspaceId is not null;
 
     /// <summary>For navigation: whether to show what belongs to <paramref name="area"/> (the role gate refuses it anyway).</summary>

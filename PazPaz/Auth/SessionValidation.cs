@@ -16,6 +16,7 @@ namespace PazPaz.Auth;
 public static class SessionValidation
 {
     public static readonly TimeSpan AbsoluteLifetime = UserSession.AbsoluteLifetime;
+    public const string WorkspaceNameKey = "pazpaz:workspace-name";
 
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
@@ -36,7 +37,7 @@ public static class SessionValidation
             from s in db.UserSessions.IgnoreQueryFilters([PazPazDb.WallFilter])
             join u in db.Users.IgnoreQueryFilters([PazPazDb.WallFilter]) on s.UserId equals u.Id
             where s.Id == sessionId && u.Id == userId && u.IsActive && u.SecurityStamp == stamp && u.Workspace!.Status == WorkspaceStatus.Active
-            select new { Session = s, u.Role, OwesTwoFactor = !u.TotpEnabled && u.Workspace!.RequireTwoFactor })
+            select new { Session = s, u.Role, OwesTwoFactor = !u.TotpEnabled && u.Workspace!.RequireTwoFactor, WorkspaceName = u.Workspace!.Name })
             .AsNoTracking().FirstOrDefaultAsync(context.HttpContext.RequestAborted);
         var idle = TimeSpan.FromMinutes(services.GetRequiredService<IOptions<PazPazOptions>>().Value.SessionIdleMinutes);
         if (found is not { Session: var session } || !session.IsActive(now, idle))
@@ -44,9 +45,10 @@ public static class SessionValidation
             await RejectAsync(context);
             return;
         }
-        // Read in the same query, for TwoFactorRequirement and the role gate: one database round trip per request, not two.
+        // Read in the same query, for TwoFactorRequirement, the role gate and the page header: one round trip, not three.
         context.HttpContext.Items[TwoFactorRequirement.OwedKey] = found.OwesTwoFactor;
         context.HttpContext.Items[RoleGate.RoleKey] = found.Role;
+        context.HttpContext.Items[WorkspaceNameKey] = found.WorkspaceName;
         if (session.LastSeenIsStale(now) && !LeavesSessionIdle.Applies(context.HttpContext))
             await db.UserSessions.IgnoreQueryFilters([PazPazDb.WallFilter]).Where(s => s.Id == sessionId && s.EndedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), context.HttpContext.RequestAborted);

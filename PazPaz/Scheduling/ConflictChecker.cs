@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PazPaz.Auth;
 using PazPaz.Data;
 using PazPaz.Domain;
+using PazPaz.Security;
 
 namespace PazPaz.Scheduling;
 
@@ -47,7 +48,7 @@ public static class AppointmentRanges
 [Flags]
 public enum Blockers { Appointments = 1, TimeOff = 2, Both = Appointments | TimeOff }
 
-public sealed class ConflictChecker(PazPazDb db, CurrentUser current)
+public sealed class ConflictChecker(PazPazDb db, CurrentUser current, FieldEncryptor encryptor)
 {
     /// <summary>Scheduled or completed appointments and time off overlapping [start, end), except <paramref name="excludeId"/>.</summary>
     public async Task<List<ConflictingAppointment>> FindAsync(DateTimeOffset start, DateTimeOffset end, Guid? excludeId,
@@ -59,14 +60,14 @@ public sealed class ConflictChecker(PazPazDb db, CurrentUser current)
 
     /// <summary>An overlapping appointment or time off for range number <see cref="Occurrence"/> (1-based, in the list sent).</summary>
     private sealed record OverlapRow(long Occurrence, bool IsTimeOff, Guid Id, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd,
-        Guid? ClientId, string Status, string LocationType);
+        string Status, string LocationType, string? FirstName, string? LastName, string? Label);
 
     /// <summary>
     /// What overlaps each of <paramref name="ranges"/> (index → list, only ranges with something in the way), in ONE query
     /// whatever the number of ranges: they go as two arrays, and each is a short range scan of (workspace, start, end) on
     /// appointments (bounded below by start − 24 h) and on time off (start − 60 days), united. Raw SQL, so the workspace
-    /// wall and the not-deleted filter are written out here. Only the clashing clients' initials and time off labels are
-    /// read (and decrypted) afterwards.
+    /// wall and the not-deleted filter are written out here. The clashing clients' names and time off labels come with the
+    /// rows (no second round trip) and are decrypted here, only to make initials or a label.
     /// </summary>
     public async Task<Dictionary<int, List<ConflictingAppointment>>> FindEachAsync(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> ranges,
         IReadOnlyCollection<Guid> exclude, Blockers blockers, CancellationToken cancellationToken)
@@ -78,17 +79,20 @@ public sealed class ConflictChecker(PazPazDb db, CurrentUser current)
         var (appointments, timeOff) = (blockers.HasFlag(Blockers.Appointments), blockers.HasFlag(Blockers.TimeOff));
         var (appointmentMax, timeOffMax) = (Appointment.MaxLength, TimeOff.MaxLength);
         var rows = await db.Database.SqlQuery<OverlapRow>($"""
-            SELECT o.occurrence, x.is_time_off, x.id, x.scheduled_start, x.scheduled_end, x.client_id, x.status, x.location_type
+            SELECT o.occurrence, x.is_time_off, x.id, x.scheduled_start, x.scheduled_end, x.status, x.location_type,
+                   x.first_name, x.last_name, x.label
             FROM unnest({starts}::timestamptz[], {ends}::timestamptz[]) WITH ORDINALITY AS o(range_start, range_end, occurrence)
             CROSS JOIN LATERAL (
-              SELECT false AS is_time_off, a.id, a.scheduled_start, a.scheduled_end, a.client_id, a.status, a.location_type
+              SELECT false AS is_time_off, a.id, a.scheduled_start, a.scheduled_end, a.status, a.location_type,
+                     c.first_name, c.last_name, NULL AS label
               FROM appointments a
+              LEFT JOIN clients c ON c.id = a.client_id AND c.workspace_id = {workspaceId}
               WHERE {appointments} AND a.workspace_id = {workspaceId}
                 AND a.scheduled_start < o.range_end AND a.scheduled_end > o.range_start
                 AND a.scheduled_start >= o.range_start - {appointmentMax}
                 AND a.deleted_at IS NULL AND a.status IN ('scheduled', 'completed') AND NOT (a.id = ANY({excluded}))
               UNION ALL
-              SELECT true, t.id, t.starts_at, t.ends_at, NULL, 'scheduled', 'clinic'
+              SELECT true, t.id, t.starts_at, t.ends_at, 'scheduled', 'clinic', NULL, NULL, t.label
               FROM time_off t
               WHERE {timeOff} AND t.workspace_id = {workspaceId}
                 AND t.starts_at < o.range_end AND t.ends_at > o.range_start
@@ -99,18 +103,12 @@ public sealed class ConflictChecker(PazPazDb db, CurrentUser current)
             """).ToListAsync(cancellationToken);
         if (rows.Count == 0) return [];
 
-        var clientIds = rows.Where(r => r.ClientId is not null).Select(r => r.ClientId!.Value).Distinct().ToList();
-        var initials = clientIds.Count == 0 ? [] : (await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.FirstName, c.LastName }).ToListAsync(cancellationToken))
-            .ToDictionary(c => c.Id, c => Client.InitialsOf(c.FirstName, c.LastName));
-        var timeOffIds = rows.Where(r => r.IsTimeOff).Select(r => r.Id).Distinct().ToList();
-        var labels = timeOffIds.Count == 0 ? [] : (await db.TimeOff.AsNoTracking().Where(t => timeOffIds.Contains(t.Id))
-            .Select(t => new { t.Id, t.Label }).ToListAsync(cancellationToken))
-            .ToDictionary(t => t.Id, t => string.IsNullOrWhiteSpace(t.Label) ? TimeOff.DefaultLabel : t.Label);
+        string Decrypt(string? stored) => stored is null ? "" : encryptor.DecryptOrPlain(stored);
+        string Initials(OverlapRow r) => r.FirstName is null && r.LastName is null ? "?" : Client.InitialsOf(Decrypt(r.FirstName), Decrypt(r.LastName));
+        string Label(OverlapRow r) => Decrypt(r.Label) is var label && !string.IsNullOrWhiteSpace(label) ? label : TimeOff.DefaultLabel;
         return rows.GroupBy(r => (int)r.Occurrence - 1).ToDictionary(g => g.Key, g => g.Select(r => new ConflictingAppointment(r.Id,
-            r.ScheduledStart, r.ScheduledEnd, r.IsTimeOff ? "" : initials.GetValueOrDefault(r.ClientId!.Value, "?"),
-            Parse<AppointmentStatus>(r.Status), Parse<LocationType>(r.LocationType),
-            r.IsTimeOff ? labels.GetValueOrDefault(r.Id, TimeOff.DefaultLabel) : null)).ToList());
+            r.ScheduledStart, r.ScheduledEnd, r.IsTimeOff ? "" : Initials(r), Parse<AppointmentStatus>(r.Status), Parse<LocationType>(r.LocationType),
+            r.IsTimeOff ? Label(r) : null)).ToList());
     }
 
     private static T Parse<T>(string name) where T : struct, Enum => ApiNames.TryParse<T>(name, out var value) ? value : default;

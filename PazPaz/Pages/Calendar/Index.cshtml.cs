@@ -105,27 +105,23 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     {
         LiveUrl = "/api/v1/appointments/stream?since=" + Uri.EscapeDataString(changes.MarkOf(current.RequireWorkspaceId())); // taken before reading, never after
         var (from, to) = await ReadRangeAsync(view, date, cancellationToken);
-        if (await db.OwnFeeds(current).OrderBy(f => f.CreatedAt).Select(f => new { f.PrivacyPreset, f.ShowPrivateLocations })
-                .FirstOrDefaultAsync(cancellationToken) is { } feed)
-            (ExportPreset, ExportShowsPrivateLocations, ExportAsFeed) = (feed.PrivacyPreset, feed.ShowPrivateLocations, true);
+        // Whether each session has its note (its live note, as NotedSessions counts them), read with the appointments;
+        // only for users who may see notes at all.
+        var mayNote = await notes.WhyNotAllowedAsync(cancellationToken) is null;
         var rows = await db.Appointments.AsNoTracking()
             .Overlapping(from, to)
             .OrderBy(a => a.ScheduledStart).ThenBy(a => a.ScheduledEnd)
             .Select(a => new { a.Id, a.ScheduledStart, a.ScheduledEnd, a.Client!.FirstName, a.Client.LastName,
-                ServiceName = a.Service != null ? a.Service.Name : null, a.Status, Repeats = a.SeriesId != null })
+                ServiceName = a.Service != null ? a.Service.Name : null, a.Status, Repeats = a.SeriesId != null,
+                Note = mayNote ? db.SessionNotes.Where(n => n.AppointmentId == a.Id && n.DeletedAt == null).Select(n => (SessionNoteStatus?)n.Status).FirstOrDefault() : null })
             .ToListAsync(cancellationToken);
         // Who comes when, by name: one read event naming the appointments on screen (every redraw is a read, see ReadAudit).
         await reads.RecordAsync(nameof(Appointment), rows.Select(r => r.Id).ToList(), "calendar", cancellationToken);
 
-        // Whether each session has its note, by the same rule as the notes reminder (NotedSessions); only for users who
-        // may see notes at all.
         var now = clock.GetUtcNow();
-        var noted = await notes.WhyNotAllowedAsync(cancellationToken) is null
-            ? await db.SessionNotes.ForAppointmentsAsync(rows.Select(r => r.Id).ToList(), cancellationToken)
-            : null;
-        NoteMark Mark(Guid id, AppointmentStatus status, DateTimeOffset end) =>
-            noted is null ? NoteMark.None
-            : noted.TryGetValue(id, out var note) ? (note == SessionNoteStatus.Draft ? NoteMark.Draft : NoteMark.Written)
+        NoteMark Mark(SessionNoteStatus? note, AppointmentStatus status, DateTimeOffset end) =>
+            !mayNote ? NoteMark.None
+            : note is { } written ? (written == SessionNoteStatus.Draft ? NoteMark.Draft : NoteMark.Written)
             : NotedSessions.IsWithoutNote(status, end, now, hasNote: false) ? NoteMark.Missing
             : NoteMark.None;
 
@@ -133,7 +129,7 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
         foreach (var row in rows)
         {
             var entry = new Entry(row.Id, Zone.ToLocal(row.ScheduledStart), Zone.ToLocal(row.ScheduledEnd), $"{row.FirstName} {row.LastName}",
-                row.ServiceName, row.Status, Mark(row.Id, row.Status, row.ScheduledEnd), row.Repeats);
+                row.ServiceName, row.Status, Mark(row.Note, row.Status, row.ScheduledEnd), row.Repeats);
             var (startDay, endDay) = (DateOnly.FromDateTime(entry.Start), DateOnly.FromDateTime(entry.End));
             for (var day = startDay; day <= endDay; day = day.AddDays(1))
             {
@@ -167,7 +163,19 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
 
     private async Task<(DateTimeOffset From, DateTimeOffset To)> ReadRangeAsync(string? view, string? date, CancellationToken cancellationToken)
     {
-        (Zone, Hours) = await PracticeZone.LoadWithWeekAsync(db, current.UserId, cancellationToken);
+        // The zone, the user's working week and the export preset of their first feed: one round trip.
+        var userId = current.UserId;
+        var ownFeeds = db.OwnFeeds(current);
+        var settings = await db.Workspaces.Select(w => new
+        {
+            w.TimeZone,
+            Hours = db.Users.Where(u => u.Id == userId).Select(u => u.WorkingHours).FirstOrDefault(),
+            Feed = ownFeeds.OrderBy(f => f.CreatedAt)
+                .Select(f => new { f.PrivacyPreset, f.ShowPrivateLocations }).FirstOrDefault(),
+        }).SingleAsync(cancellationToken);
+        (Zone, Hours) = (new PracticeZone(settings.TimeZone), WorkingWeek.For(settings.Hours, settings.TimeZone));
+        if (settings.Feed is { } feed)
+            (ExportPreset, ExportShowsPrivateLocations, ExportAsFeed) = (feed.PrivacyPreset, feed.ShowPrivateLocations, true);
         Today = Zone.Today(clock);
         NowUnixMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
         View = Enum.TryParse<CalendarView>(view, ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : CalendarView.Week;
