@@ -54,6 +54,8 @@ PARAMS = {
     "userId": ":user",
     "stamp": ":stamp",
     "sessionId": ":session",
+    "userId0": ":user",
+    "mayNote": "true",
     # The calendar page's note marks: the week's appointments.
     "appointmentIds": "ARRAY(SELECT id FROM appointments WHERE workspace_id = :ws AND scheduled_start >= to_timestamp(:f) AND scheduled_start < to_timestamp(:t))",
     # The clients whose initials a conflict warning shows: those booked in the checked window.
@@ -61,14 +63,15 @@ PARAMS = {
 }
 
 # A list read is one audit event (the read audit of every list of health data): the INSERT's columns in order.
+# A read's audit event (AuditLog.AppendAsync): id, workspace, user, action, resource type and id, metadata, time, IP, browser.
 AUDIT_PARAMS = {
-    "p0": "gen_random_uuid()", "p1": "'read'", "p2": "NULL", "p3": "'127.0.0.1'", "p4": "'{\"via\": \"api_list\"}'",
-    "p5": "now()", "p6": "NULL", "p7": "'Appointment'", "p8": "'wrk'", "p9": ":user", "p10": ":ws",
+    "p0": "gen_random_uuid()", "p1": ":ws", "p2": ":user", "p3": "'read'", "p4": "'Appointment'", "p5": "NULL",
+    "p6": "'{\"via\": \"calendar\"}'", "p7": "now()", "p8": "'127.0.0.1'", "p9": "'wrk'",
 }
 
 CONFLICT_PARAMS = {
-    "p0": "ARRAY[to_timestamp(:s)]", "p1": "ARRAY[to_timestamp(:e)]", "p2": "true", "p3": ":ws", "p4": "interval '1 day'",
-    "p5": "'{}'::uuid[]", "p6": "true", "p7": ":ws", "p8": "interval '60 days'", "p9": "'{}'::uuid[]",
+    "p0": "ARRAY[to_timestamp(:s)]", "p1": "ARRAY[to_timestamp(:e)]", "p2": ":ws", "p3": "true", "p4": ":ws", "p5": "interval '1 day'",
+    "p6": "'{}'::uuid[]", "p7": "true", "p8": ":ws", "p9": "interval '60 days'", "p10": "'{}'::uuid[]",
 }
 
 
@@ -81,9 +84,9 @@ def to_pgbench(sql):
     sql = re.sub(r"LIMIT @\w+", "LIMIT :limit", sql)
     sql = re.sub(r"OFFSET @\w+", "OFFSET :offset", sql)
 
-    # The conflict check is raw SQL (ConflictChecker.FindEachAsync): its interpolated values arrive as @p0…@p9, in order:
-    # the ranges' starts and ends (one range here), "appointments?", the workspace, 24 h, excluded ids, "time off?",
-    # the workspace, 60 days, excluded ids.
+    # The conflict check is raw SQL (ConflictChecker.FindEachAsync): its interpolated values arrive as @p0…@p10, in order:
+    # the ranges' starts and ends (one range here), the workspace (clients' names), "appointments?", the workspace, 24 h,
+    # excluded ids, "time off?", the workspace, 60 days, excluded ids.
     positional = CONFLICT_PARAMS if "unnest(@p0::timestamptz[]" in sql else AUDIT_PARAMS if "INSERT INTO audit_events" in sql else {}
 
     def param(match):

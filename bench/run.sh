@@ -44,6 +44,7 @@ RESULTS="${BENCH_RESULTS:-$BENCH/RESULTS.md}"
 TARGET_CONFLICT=10
 TARGET_WEEK=15
 TARGET_CALENDAR=25
+TARGET_CLIENTS=25
 
 WORK="$BENCH/.work"
 OUT="$WORK/out"
@@ -172,7 +173,13 @@ else
     -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" -c "CREATE DATABASE \"$DB\""
   admin migrate >"$OUT/migrate.log" 2>&1 || { cat "$OUT/migrate.log" >&2; die "admin migrate failed"; }
   g=$SECONDS
-  psql_bench -v n="$N" -v m="$M" -f "$BENCH/generate.sql" >"$OUT/generate.log"
+  # The data fits the schema of the build: a revision's own generate.sql (for a before/after run), else the tree's.
+  GENERATE="$BENCH/generate.sql"
+  if [ "$SOURCE" != worktree ]; then
+    GENERATE="$WORK/generate.sql"
+    git -C "$REPO" show "$SOURCE:bench/generate.sql" >"$GENERATE" || die "no bench/generate.sql in $SOURCE"
+  fi
+  psql_bench -v n="$N" -v m="$M" -f "$GENERATE" >"$OUT/generate.log"
   GEN=$((SECONDS - g))
   tail -n 4 "$OUT/generate.log" >&2
   "${PSQL[@]}" -d postgres -c "COMMENT ON DATABASE \"$DB\" IS '$WANT generated $(date -u +%Y-%m-%dT%H:%MZ) in $GEN s'"
@@ -180,7 +187,12 @@ else
 fi
 # The fill writes clients in plaintext, as rows from before encryption were: encrypt them now, as the app would at
 # start-up, so that the load measures ciphertext (a no-op on a database encrypted by an earlier run).
-admin encrypt-fields >"$OUT/encrypt.log" 2>&1 || { cat "$OUT/encrypt.log" >&2; die "admin encrypt-fields failed"; }
+# A build from before client encryption (BENCH_SOURCE=<older revision>, for a before/after run) has no such command.
+if [ "$(strings -el "$APPDIR/PazPaz.dll" | grep -cx 'encrypt-fields')" -gt 0 ]; then
+  admin encrypt-fields >"$OUT/encrypt.log" 2>&1 || { cat "$OUT/encrypt.log" >&2; die "admin encrypt-fields failed"; }
+else
+  log "this build has no admin encrypt-fields: clients stay in plaintext"
+fi
 PHASE[data]=$((SECONDS - t))
 
 read -r WS OWNER STAMP < <(psql_bench -F ' ' -Atc \
@@ -202,6 +214,10 @@ psql_bench -Atc "
 psql_bench -Atc "
   SELECT format('/calendar?view=week&date=%s', to_char((to_timestamp($BASE) AT TIME ZONE 'UTC')::date + (d / 5) * 7 + d % 5, 'YYYY-MM-DD'))
   FROM generate_series(0, 249) d ORDER BY random()" >"$OUT/paths-calendar.txt"
+# The client pickers, with what a therapist types: the first two or three letters of a name (the appointment dialog's
+# type-ahead), and a name, part of one, an e-mail or a phone fragment on the client list.
+printf '/appointments/clients?client_query=%s\n' no ya ma ta da om it li ei ro sa ja ol em av lu mi et coh lev miz per bit dah kat smi jon tay bro wil eva tho rob wal >"$OUT/paths-typeahead.txt"
+printf '/clients?q=%s\n' Cohen Levi maya tamar 'noa+katz' smith jones taylor brown wil eva client-1 client-22 bench.pazpaz 7700 9001 >"$OUT/paths-search.txt"
 
 # API tokens: one for workspace #1 through the operator command (as an operator would), and for the
 # "spread" runs one per workspace owner, inserted directly (hash = lower-case hex SHA-256, as Tokens.Hash).
@@ -271,6 +287,13 @@ WEEK_ITEMS="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print
 [ "$WEEK_ITEMS" -gt 0 ] || die "week list: no appointments in $(head -n 1 "$OUT/paths-week.txt")"
 grep -q '<html' "$OUT/sample-calendar.body" && ! grep -q 'action="/sign-in' "$OUT/sample-calendar.body" \
   || die "calendar: not the signed-in page ($OUT/sample-calendar.body)"
+for s in typeahead search; do
+  path="$(head -n 1 "$OUT/paths-$s.txt")"
+  code="$(curl -sS -o "$OUT/sample-$s.body" -w '%{http_code}' -H "$AUTH_PAGE" "$BASE_URL$path")"
+  [ "$code" = 200 ] || die "$s: HTTP $code for $path (body: $OUT/sample-$s.body)"
+done
+grep -q 'data-client-id=' "$OUT/sample-typeahead.body" || die "type-ahead: no client offered ($OUT/sample-typeahead.body)"
+grep -q 'data-testid="client-name"' "$OUT/sample-search.body" || die "client search: no client listed ($OUT/sample-search.body)"
 stop_app
 python3 "$BENCH/report.py" sql "$OUT/capture.log" "$OUT" >"$OUT/captured.json"
 PHASE[capture]=$((SECONDS - t))
@@ -340,8 +363,8 @@ warm_app() {
   [ "$APP_WARMUP" -gt 0 ] || return 0
   log "warming the app up: ${APP_WARMUP} s per scenario"
   local s header
-  for s in conflict week calendar; do
-    header="$AUTH_API"; [ "$s" = calendar ] && header="$AUTH_PAGE"
+  for s in conflict week calendar typeahead search; do
+    header="$AUTH_API"; case "$s" in calendar|typeahead|search) header="$AUTH_PAGE" ;; esac
     BENCH_PATHS="$OUT/paths-$s.txt" BENCH_HEADER="$header" wrk -t"$T" -c"$C" -d"${APP_WARMUP}s" --timeout 10s \
       -s "$BENCH/report.lua" "$BASE_URL" >"$OUT/wrk-$s-jit-warmup$1.txt"
   done
@@ -350,6 +373,8 @@ warm_app ""
 run_wrk conflict "Conflict check (API)" "$TARGET_CONFLICT" "$OUT/paths-conflict.txt" "$AUTH_API" "$C" "$T" "$DURATION" "$WARMUP" ""
 run_wrk week "Week list (API)" "$TARGET_WEEK" "$OUT/paths-week.txt" "$AUTH_API" "$C" "$T" "$DURATION" "$WARMUP" ""
 run_wrk calendar "Calendar page (week view)" "$TARGET_CALENDAR" "$OUT/paths-calendar.txt" "$AUTH_PAGE" "$C" "$T" "$DURATION" "$WARMUP" ""
+run_wrk typeahead "Client type-ahead (appointment dialog)" "$TARGET_CLIENTS" "$OUT/paths-typeahead.txt" "$AUTH_PAGE" "$C" "$T" "$DURATION" "$WARMUP" clients
+run_wrk search "Client list search (page)" "$TARGET_CLIENTS" "$OUT/paths-search.txt" "$AUTH_PAGE" "$C" "$T" "$DURATION" "$WARMUP" clients
 if [ "$SPREAD" = 1 ]; then
   run_wrk conflict "Conflict check, all $N workspaces" "$TARGET_CONFLICT" "$OUT/paths-conflict-spread.txt" "" "$C" "$T" "$DURATION" "$WARMUP" spread
   run_wrk week "Week list, all $N workspaces" "$TARGET_WEEK" "$OUT/paths-week-spread.txt" "" "$C" "$T" "$DURATION" "$WARMUP" spread
@@ -358,6 +383,8 @@ if [ "$SINGLE_DURATION" -gt 0 ]; then
   run_wrk conflict "Conflict check (API)" "$TARGET_CONFLICT" "$OUT/paths-conflict.txt" "$AUTH_API" 1 1 "$SINGLE_DURATION" 2 ""
   run_wrk week "Week list (API)" "$TARGET_WEEK" "$OUT/paths-week.txt" "$AUTH_API" 1 1 "$SINGLE_DURATION" 2 ""
   run_wrk calendar "Calendar page (week view)" "$TARGET_CALENDAR" "$OUT/paths-calendar.txt" "$AUTH_PAGE" 1 1 "$SINGLE_DURATION" 2 ""
+  run_wrk typeahead "Client type-ahead (appointment dialog)" "$TARGET_CLIENTS" "$OUT/paths-typeahead.txt" "$AUTH_PAGE" 1 1 "$SINGLE_DURATION" 2 clients
+  run_wrk search "Client list search (page)" "$TARGET_CLIENTS" "$OUT/paths-search.txt" "$AUTH_PAGE" 1 1 "$SINGLE_DURATION" 2 clients
 fi
 # The session must still have been valid at the end (a redirect to the sign-in page would be fast and wrong).
 code="$(curl -sS -o /dev/null -w '%{http_code}' -H "$AUTH_PAGE" "$BASE_URL$(head -n 1 "$OUT/paths-calendar.txt")")"

@@ -89,6 +89,58 @@ public sealed class ClientEncryptionTests(PazPazApp app) : AppTest(app)
         Assert.Single(page.QuerySelectorAll("#client-results [data-testid=client-name]"));
     }
 
+    [Fact]
+    public async Task Searches_follow_every_change_to_the_clients_whoever_makes_it()
+    {
+        // The decrypted directory is kept in memory between searches (ClientDirectoryCache): a change written straight to
+        // the database, as another instance or a job would, must show on the next search all the same.
+        var practice = await App.PracticeAsync(email: "dana@example.com");
+        var other = await App.PracticeAsync("Harbour Physio", "ruth@example.com");
+        var noa = Client.Create(practice.Workspace.Id, "Noa", "Cohen");
+        await App.WithDbAsync(async db =>
+        {
+            db.AddRange(noa, Client.Create(other.Workspace.Id, "Noa", "Levi"));
+            await db.SaveChangesAsync();
+        });
+        var api = await App.ApiClientAsync("dana@example.com");
+        var browser = await App.SignedInAsync("dana@example.com");
+        async Task<string[]> SearchAsync(string q) => [.. (await (await api.GetAsync($"/api/v1/clients?q={q}&include_inactive=true")).JsonAsync())["items"]!
+            .AsArray().Select(c => c!["full_name"]!.GetValue<string>())];
+        async Task<int> OfferedAsync(string q) =>
+            (await browser.GetPageAsync($"/appointments/clients?client_query={q}")).QuerySelectorAll("[role=option][data-client-id]").Length;
+        async Task ChangeAsync(Action<Client> change) => await App.WithDbAsync(async db =>
+        {
+            change(await db.Clients.IgnoreQueryFilters().SingleAsync(c => c.Id == noa.Id));
+            await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(["Noa Cohen"], await SearchAsync("noa"));
+        Assert.Equal(1, await OfferedAsync("noa"));
+
+        await ChangeAsync(c => c.Rename("Noa", "Levi"));
+        Assert.Equal(["Noa Levi"], await SearchAsync("levi")); // and never the other practice's Noa Levi
+        Assert.Empty(await SearchAsync("cohen"));
+
+        await ChangeAsync(c => c.Archive());
+        Assert.Equal(0, await OfferedAsync("noa"));
+        Assert.Equal(["Noa Levi"], await SearchAsync("noa"));
+
+        await App.WithDbAsync(async db =>
+        {
+            db.Add(Client.Create(practice.Workspace.Id, "Noam", "Azoulay"));
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(["Noam Azoulay", "Noa Levi"], await SearchAsync("noa"));
+
+        await App.WithDbAsync(db => db.Clients.IgnoreQueryFilters().Where(c => c.Id == noa.Id).ExecuteDeleteAsync());
+        Assert.Equal(["Noam Azoulay"], await SearchAsync("noa"));
+
+        var ruth = await App.ApiClientAsync("ruth@example.com");
+        var theirs = (await (await ruth.GetAsync("/api/v1/clients?q=noa")).JsonAsync())["items"]!.AsArray();
+        Assert.Equal("Noa Levi", Assert.Single(theirs)!["full_name"]!.GetValue<string>());
+        Assert.Equal(other.Workspace.Id, theirs[0]!["workspace_id"]!.GetValue<Guid>());
+    }
+
     private async Task<Dictionary<string, int>> EncryptPlaintextAsync()
     {
         using var scope = App.Services.CreateScope();

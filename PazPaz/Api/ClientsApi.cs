@@ -62,7 +62,8 @@ public static class ClientsApi
         c.DateOfBirth, c.Address, c.MedicalHistory, c.EmergencyContactName, c.EmergencyContactPhone, c.Notes, c.Tags.ToList(),
         c.ConsentToStoreData, c.HideNameOutsidePazPaz, c.IsActive, c.CreatedAt, c.UpdatedAt);
 
-    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, ReadAudit reads, CurrentUser current, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpRequest request, PazPazDb db, ReadAudit reads, CurrentUser current,
+        ClientDirectoryCache directory, CancellationToken cancellationToken)
     {
         var query = new QueryInput(request.Query);
         var text = request.Query["q"].ToString();
@@ -74,7 +75,7 @@ public static class ClientsApi
 
         // Names are encrypted: the workspace's clients are matched and sorted in memory (see ClientDirectory), then
         // the page's clients are read in full.
-        var matches = (await db.Clients.LoadAsync(includeInactive, cancellationToken)).Matching(text).SortedByName();
+        var matches = (await directory.LoadAsync(db, includeInactive, cancellationToken)).Matching(text).SortedByName();
         var total = matches.Count;
         var pageIds = matches.Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Id).ToList();
         var byId = await db.Clients.AsNoTracking().Where(c => pageIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using PazPaz.Domain;
 
 namespace PazPaz.Data;
@@ -27,6 +28,11 @@ namespace PazPaz.Data;
 /// workspaces. That is the same exposure as the health fields have always had, and acceptable for the same reason: the
 /// lengths and counts say nothing a practice's size does not.
 /// </para>
+/// <para>
+/// A practice with thousands of clients would decrypt them all on every keystroke of the type-ahead: the decrypted
+/// directory is kept in memory per workspace (<see cref="ClientDirectoryCache"/>) and checked against the table on every
+/// use, so a change made anywhere (another request, another instance, a job) shows at once.
+/// </para>
 /// </summary>
 public static class ClientDirectory
 {
@@ -37,11 +43,13 @@ public static class ClientDirectory
         public string Initials => Client.InitialsOf(FirstName, LastName);
         internal string LastKey { get; } = Fold(LastName);
         internal string FirstKey { get; } = Fold(FirstName);
+        internal string? EmailKey { get; } = Email is null ? null : Fold(Email);
+        internal string? PhoneDigits { get; } = Phone is null ? null : new string(Phone.Where(char.IsAsciiDigit).ToArray());
     }
 
-    /// <summary>The workspace's clients (the wall filter applies), active ones only unless asked.</summary>
-    public static Task<List<Entry>> LoadAsync(this IQueryable<Client> clients, bool includeArchived, CancellationToken cancellationToken) =>
-        (includeArchived ? clients : clients.Where(c => c.IsActive)).AsNoTracking()
+    /// <summary>The workspace's clients (the wall filter applies), decrypted, archived ones included.</summary>
+    internal static Task<List<Entry>> ReadAllAsync(this IQueryable<Client> clients, CancellationToken cancellationToken) =>
+        clients.AsNoTracking()
             .Select(c => new Entry(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.IsActive))
             .ToListAsync(cancellationToken);
 
@@ -64,12 +72,7 @@ public static class ClientDirectory
         var words = Words(text);
         if (words.Length == 0) return entries;
         var tests = words.Select(WordTest).ToArray();
-        return entries.Where(e =>
-        {
-            var email = e.Email is null ? null : Fold(e.Email);
-            var phone = e.Phone is null ? null : new string(e.Phone.Where(char.IsAsciiDigit).ToArray());
-            return tests.All(test => test(e, email, phone));
-        });
+        return entries.Where(e => tests.All(test => test(e, e.EmailKey, e.PhoneDigits)));
     }
 
     /// <summary>The appointment dialog's type-ahead: every word anywhere in the first or last name.</summary>
@@ -107,5 +110,38 @@ public static class ClientDirectory
         foreach (var ch in decomposed)
             if (CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark) folded.Append(char.ToLowerInvariant(ch));
         return folded.ToString();
+    }
+}
+
+/// <summary>
+/// The decrypted client directory of each workspace, kept in memory (a singleton) so that a search does not decrypt every
+/// client again. Each use first asks PostgreSQL for the workspace's row count and the sum of the rows' transaction ids
+/// (<c>xmin</c>): any insert, update, archive or delete, committed by anyone, changes one of the two, and the directory is
+/// read again. That check is one small query on the (workspace) index, instead of reading and decrypting every row.
+/// Entries expire after ten idle minutes, and the whole cache holds at most <see cref="MaxEntries"/> clients.
+/// </summary>
+public sealed class ClientDirectoryCache
+{
+    public const int MaxEntries = 200_000;
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    private sealed record Snapshot(long Count, long XminSum, List<ClientDirectory.Entry> Entries);
+
+    private sealed record Stamp(long Count, long XminSum);
+
+    /// <summary>The clients of the workspace <paramref name="db"/> works in (its wall), decrypted: active ones only unless asked.</summary>
+    public async Task<List<ClientDirectory.Entry>> LoadAsync(PazPazDb db, bool includeArchived, CancellationToken cancellationToken)
+    {
+        var workspaceId = db.Actor.RequireWorkspaceId();
+        var stamp = await db.Database.SqlQuery<Stamp>($"""
+            SELECT count(*) AS count, coalesce(sum(xmin::text::bigint), 0)::bigint AS xmin_sum FROM clients WHERE workspace_id = {workspaceId}
+            """).SingleAsync(cancellationToken);
+        if (!cache.TryGetValue(workspaceId, out Snapshot? snapshot) || snapshot is null || snapshot.Count != stamp.Count || snapshot.XminSum != stamp.XminSum)
+        {
+            snapshot = new Snapshot(stamp.Count, stamp.XminSum, await db.Clients.ReadAllAsync(cancellationToken));
+            // A row changed between the check and the read would be read already and only make the next use read again.
+            cache.Set(workspaceId, snapshot, new MemoryCacheEntryOptions { Size = Math.Max(1, snapshot.Entries.Count), SlidingExpiration = TimeSpan.FromMinutes(10) });
+        }
+        return includeArchived ? snapshot.Entries : snapshot.Entries.Where(e => e.IsActive).ToList();
     }
 }

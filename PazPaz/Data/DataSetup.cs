@@ -16,6 +16,7 @@ public static class DataSetup
         var connectionString = WithPreparedStatements(configuration.GetConnectionString("Default"));
         services.AddSingleton(StartupCheck.Encryptor(configuration));
         services.AddSingleton<AuditInterceptor>();
+        services.AddSingleton<ClientDirectoryCache>();
         services.AddDbContext<PazPazDb>((sp, o) => o
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention()

@@ -8,7 +8,7 @@ using PazPaz.Domain;
 namespace PazPaz.Pages.Appointments;
 
 /// <summary>The appointment form's client picker: GET searches active clients by name, POST adds a client by first and last name and chooses them.</summary>
-public sealed class ClientsModel(PazPazDb db, CurrentUser current, ReadAudit reads) : PageModel
+public sealed class ClientsModel(PazPazDb db, CurrentUser current, ReadAudit reads, ClientDirectoryCache directory) : PageModel
 {
     public sealed record Match(Guid Id, string Name, string? Email);
 
@@ -19,7 +19,7 @@ public sealed class ClientsModel(PazPazDb db, CurrentUser current, ReadAudit rea
     {
         Query = query?.Trim() ?? "";
         // Names are encrypted: the workspace's active clients are matched and sorted in memory (see ClientDirectory).
-        Matches = (await db.Clients.LoadAsync(includeArchived: false, cancellationToken)).NameContaining(Query).SortedByName()
+        Matches = (await directory.LoadAsync(db, includeArchived: false, cancellationToken)).NameContaining(Query).SortedByName()
             .Take(8).Select(c => new Match(c.Id, c.FullName, c.Email)).ToList();
         // Names and e-mail addresses, as the client list shows them: one read event naming the clients offered.
         await reads.RecordAsync(nameof(Client), Matches.Select(m => m.Id).ToList(), "page_typeahead", cancellationToken);

@@ -7,7 +7,7 @@ using PazPaz.Pages.Shared;
 
 namespace PazPaz.Pages.Clients;
 
-public sealed class IndexModel(PazPazDb db, ReadAudit reads) : PageModel
+public sealed class IndexModel(PazPazDb db, ReadAudit reads, ClientDirectoryCache directory) : PageModel
 {
     public const int PageSize = 50;
 
@@ -24,7 +24,7 @@ public sealed class IndexModel(PazPazDb db, ReadAudit reads) : PageModel
     {
         PageNumber = Math.Max(1, PageNumber);
         // Names are encrypted: the workspace's clients are matched and sorted in memory (see ClientDirectory).
-        var matches = (await db.Clients.LoadAsync(includeArchived: Archived, cancellationToken)).Matching(Q).SortedByName();
+        var matches = (await directory.LoadAsync(db, includeArchived: Archived, cancellationToken)).Matching(Q).SortedByName();
         Total = matches.Count;
         Clients = matches.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
         // Names, e-mail addresses and phone numbers: one read event naming the clients shown (the whole page or a search's results).
