@@ -54,7 +54,6 @@ PARAMS = {
     "userId": ":user",
     "stamp": ":stamp",
     "sessionId": ":session",
-    "userId0": ":user",
     "mayNote": "true",
     # The calendar page's note marks: the week's appointments.
     "appointmentIds": "ARRAY(SELECT id FROM appointments WHERE workspace_id = :ws AND scheduled_start >= to_timestamp(:f) AND scheduled_start < to_timestamp(:t))",
@@ -67,6 +66,17 @@ PARAMS = {
 AUDIT_PARAMS = {
     "p0": "gen_random_uuid()", "p1": ":ws", "p2": ":user", "p3": "'read'", "p4": "'Appointment'", "p5": "NULL",
     "p6": "'{\"via\": \"calendar\"}'", "p7": "now()", "p8": "'127.0.0.1'", "p9": "'wrk'",
+}
+
+# The same statements as sent by builds from before client encryption (bench/run.sh BENCH_SOURCE=<revision>): the event
+# saved through EF Core (columns in alphabetical order), and the conflict check without the clients' names.
+OLD_AUDIT_PARAMS = {
+    "p0": "gen_random_uuid()", "p1": "'read'", "p2": "NULL", "p3": "'127.0.0.1'", "p4": "'{\"via\": \"calendar\"}'",
+    "p5": "now()", "p6": "NULL", "p7": "'Appointment'", "p8": "'wrk'", "p9": ":user", "p10": ":ws",
+}
+OLD_CONFLICT_PARAMS = {
+    "p0": "ARRAY[to_timestamp(:s)]", "p1": "ARRAY[to_timestamp(:e)]", "p2": "true", "p3": ":ws", "p4": "interval '1 day'",
+    "p5": "'{}'::uuid[]", "p6": "true", "p7": ":ws", "p8": "interval '60 days'", "p9": "'{}'::uuid[]",
 }
 
 CONFLICT_PARAMS = {
@@ -87,13 +97,20 @@ def to_pgbench(sql):
     # The conflict check is raw SQL (ConflictChecker.FindEachAsync): its interpolated values arrive as @p0…@p10, in order:
     # the ranges' starts and ends (one range here), the workspace (clients' names), "appointments?", the workspace, 24 h,
     # excluded ids, "time off?", the workspace, 60 days, excluded ids.
-    positional = CONFLICT_PARAMS if "unnest(@p0::timestamptz[]" in sql else AUDIT_PARAMS if "INSERT INTO audit_events" in sql else {}
+    if "unnest(@p0::timestamptz[]" in sql:
+        positional = CONFLICT_PARAMS if "JOIN clients" in sql else OLD_CONFLICT_PARAMS
+    elif "INSERT INTO audit_events" in sql:
+        positional = AUDIT_PARAMS if "INSERT INTO audit_events (id, workspace_id" in sql else OLD_AUDIT_PARAMS
+    else:
+        positional = {}
 
     def param(match):
         # Variables captured by a C# closure reach EF as e.g. "_8__locals1_from": keep the variable's own name.
         name = re.sub(r"^_\d+__locals\d+_", "", match.group(1))
         if name in positional:
             return positional[name]
+        if name not in PARAMS and re.sub(r"\d+$", "", name) in PARAMS:
+            name = re.sub(r"\d+$", "", name)  # EF Core numbers a name used twice in one statement: userId, userId0, …
         if name not in PARAMS:
             raise SystemExit(f"report.py: unknown parameter @{name} in the captured SQL; map it in PARAMS (bench/report.py)")
         return PARAMS[name]
@@ -258,9 +275,9 @@ def write(results_path, meta_path, md_path):
             notes = old.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0].strip("\n")
     if not notes:
         notes = "_No notes yet: add the interpretation of this run here; run.sh keeps this section._"
-    # bench/feed.sh, digests.sh, live.sh, notes.sh, files.sh, fuzz.sh, audit.sh and series.sh have their own sections at the end; keep them.
+    # bench/feed.sh, digests.sh, live.sh, notes.sh, files.sh, fuzz.sh, audit.sh, series.sh and drill-postgres.sh have their own sections at the end; keep them.
     kept = []
-    for name in ("feed", "digests", "live", "session-notes", "files", "fuzz", "audit", "series"):
+    for name in ("feed", "digests", "live", "session-notes", "files", "fuzz", "audit", "series", "drill-postgres"):
         begin, end = f"<!-- {name}:begin", f"<!-- {name}:end -->"
         if os.path.exists(md_path) and begin in old and end in old:
             kept.append(begin + old.split(begin, 1)[1].split(end, 1)[0] + end)

@@ -16,6 +16,7 @@
 #   BENCH_TRACE=0                      1: after each measured 8-connection run, profile the app under the same load
 #                                      (dotnet-trace, CPU sampling, 10 s) and print where its time goes (bench/hot.py)
 #   BENCH_SOURCE=worktree              build the working tree as it is, or a git revision (e.g. HEAD)
+#   BENCH_GENERATE=<file>              the fill script (default: the revision's own bench/generate.sql)
 #   BENCH_PORT=5099 BENCH_DB=pazpaz_bench BENCH_RESULTS=bench/RESULTS.md
 set -euo pipefail
 
@@ -174,8 +175,8 @@ else
   admin migrate >"$OUT/migrate.log" 2>&1 || { cat "$OUT/migrate.log" >&2; die "admin migrate failed"; }
   g=$SECONDS
   # The data fits the schema of the build: a revision's own generate.sql (for a before/after run), else the tree's.
-  GENERATE="$BENCH/generate.sql"
-  if [ "$SOURCE" != worktree ]; then
+  GENERATE="${BENCH_GENERATE:-$BENCH/generate.sql}"
+  if [ "$SOURCE" != worktree ] && [ -z "${BENCH_GENERATE:-}" ]; then
     GENERATE="$WORK/generate.sql"
     git -C "$REPO" show "$SOURCE:bench/generate.sql" >"$GENERATE" || die "no bench/generate.sql in $SOURCE"
   fi
