@@ -128,15 +128,17 @@ def main():
     # The outage: stop (fast shutdown), wait, start. /readyz is asked meanwhile.
     readyz = Counter()
     down_at = time.monotonic()
-    subprocess.run(RESTART.replace("{outage}", str(OUTAGE)), shell=True, check=True)
+    outage = subprocess.Popen(RESTART.replace("{outage}", str(OUTAGE)), shell=True)
     recovered_after = None
     while time.monotonic() - down_at < SECONDS:
         status = ready()
         readyz[status if status is not None else "no answer"] += 1
-        if status == 200 and time.monotonic() - down_at > OUTAGE:
+        if status == 200 and outage.poll() is not None:  # the database is back: when does the app say so?
             recovered_after = time.monotonic() - down_at
             break
         time.sleep(0.2)
+    if outage.wait() != 0:
+        raise SystemExit("the outage command failed")
     time.sleep(max(0.0, SECONDS / 3))
     stop.set()
     for t in threads:
@@ -157,7 +159,7 @@ def main():
     result = {
         "workers": WORKERS, "seconds": SECONDS, "outage_seconds": OUTAGE,
         "statuses": {str(k): v for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))},
-        "readyz": {str(k): v for k, v in readyz.items()},
+        "readyz": {str(k): v for k, v in sorted(readyz.items(), key=lambda kv: str(kv[0]))},
         "recovered_after_seconds": None if recovered_after is None else round(recovered_after, 1),
         "bookings_acknowledged": len(booked), "lost": len(lost), "at_wrong_time": len(wrong_time),
         "bookings_failed": len(failed_bookings), "failed_but_written_in_full": len(failed_written) - len(half_written),

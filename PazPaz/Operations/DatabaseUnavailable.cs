@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PazPaz.Api;
 
@@ -35,9 +36,18 @@ public sealed class DatabaseUnavailable(IProblemDetailsService problems, ILogger
         return false;
     }
 
+    /// <summary>
+    /// Whether the request's own database connection broke: when PostgreSQL shuts down in the middle of a transaction,
+    /// Npgsql completes the transaction and the request's next command fails with "Transaction is already completed"
+    /// (an <see cref="InvalidOperationException"/>, not a connection error) — the cause is still the database going away.
+    /// </summary>
+    private static bool ConnectionBroke(HttpContext http) =>
+        http.RequestServices.GetService<Data.PazPazDb>() is { } db &&
+        db.Database.GetDbConnection() is NpgsqlConnection { FullState: var state } && state.HasFlag(System.Data.ConnectionState.Broken);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (!Is(exception)) return false;
+        if (!Is(exception) && !ConnectionBroke(http)) return false;
         logger.LogWarning("The database is unreachable: {Method} {Path} answered 503 ({Error})", http.Request.Method, http.Request.Path, exception.Message);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
