@@ -77,6 +77,47 @@ public sealed class DeliveryFaultTests(SmtpApp app) : SmtpTest(app)
     }
 
     [Fact]
+    public async Task Ten_minutes_without_the_mail_server_then_every_due_reminder_and_digest_goes_out_once()
+    {
+        var (practice, _) = await DigestsDueSoonAsync(users: 3);
+        var client = await App.ClientAsync(practice.Workspace.Id, "Noa", "Cohen");
+        await App.SetNotificationsAsync(practice.Workspace.Id, practice.Owner.Id, s => s.SetProperty(x => x.ReminderMinutes, 60));
+        var now = App.Clock.GetUtcNow();
+        foreach (var minutes in new[] { 61, 64, 67 }) // reminders due 1, 4 and 7 minutes from now, all while the server is down
+            await App.BookAsync(practice.Owner, client.Id, now.AddMinutes(minutes));
+        App.ClearReceived();
+        Assert.DoesNotContain(await DeliveriesAsync(), d => d.Status == DeliveryStatus.Sent); // the outage begins before any is due
+
+        await using (var down = App.WithWebHostBuilder(b => b.UseSetting("Smtp:Port", SmtpApp.ClosedPort().ToString())))
+        {
+            for (var minute = 1; minute <= 10; minute++)
+            {
+                App.Clock.Advance(TimeSpan.FromMinutes(1));
+                await App.RunMinuteJobAsync(down);
+            }
+        }
+        Assert.Empty(App.Received());
+        var waiting = (await DeliveriesAsync()).Where(d => d.Status != DeliveryStatus.Sent).ToList();
+        Assert.True(waiting.Count >= 6, $"{waiting.Count} messages waiting"); // at least three digests and the owner's three reminders
+        Assert.All(waiting, d => Assert.Equal(DeliveryStatus.Failed, d.Status));
+
+        // Back: the minute job runs on as ever; each message goes out when its retry falls due, once.
+        for (var minute = 1; minute <= 30; minute++)
+        {
+            App.Clock.Advance(TimeSpan.FromMinutes(1));
+            await App.RunMinuteJobAsync();
+        }
+        var received = App.Received();
+        Assert.Equal(waiting.Count, received.Count);
+        Assert.Equal(3, received.Count(m => (m.Subject ?? "").StartsWith("Reminder:", StringComparison.Ordinal) && To(m) == practice.Owner.Email));
+        var digests = received.Where(m => (m.Subject ?? "").StartsWith("Today's schedule", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, digests.Count);
+        Assert.Equal(3, digests.Select(To).Distinct().Count());
+        Assert.Equal(received.Count, received.Select(m => (To(m), m.Subject)).Distinct().Count()); // nothing twice
+        Assert.All(await DeliveriesAsync(), d => Assert.Equal(DeliveryStatus.Sent, d.Status));
+    }
+
+    [Fact]
     public async Task Two_job_servers_running_the_same_minute_at_once_send_each_e_mail_once()
     {
         var (_, dueAt) = await DigestsDueSoonAsync(users: 40);
