@@ -204,6 +204,36 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
         });
 
     [Fact]
+    public Task A_slow_first_autosave_does_not_turn_the_next_one_into_a_conflict() =>
+        RunJourneyAsync(nameof(A_slow_first_autosave_does_not_turn_the_next_one_into_a_conflict), async page =>
+        {
+            var day = Tuesday(JourneyBlock.Notes, 5);
+            var session = await EndedSessionAsync("Omer Avraham", day);
+            await SignInAsync(page);
+            await page.GotoAsync($"/appointments/{session}/note");
+
+            // The first autosave (the one that creates the note) is held on its way back while the therapist types on.
+            var release = new TaskCompletionSource();
+            var held = 0;
+            await page.RouteAsync("**/*handler=Autosave*", async route =>
+            {
+                if (Interlocked.Increment(ref held) == 1) await release.Task;
+                await route.ContinueAsync();
+            });
+            await Field(page, "Subjective").FillAsync("Stiff neck in the mornings.");
+            await page.RunAndWaitForRequestAsync(() => Field(page, "Assessment").FocusAsync(), "**/*handler=Autosave*");
+            await Field(page, "Assessment").FillAsync("Upper trapezius trigger points.");
+            await Field(page, "Plan").FocusAsync();
+            release.SetResult();
+
+            await Expect(SaveState(page, "saved")).ToBeVisibleAsync();
+            await Expect(page.Locator("#note-conflict h2")).ToHaveCountAsync(0);
+            await page.ReloadAsync();
+            await Expect(Field(page, "Assessment")).ToHaveValueAsync("Upper trapezius trigger points.");
+            await Expect(Field(page, "Subjective")).ToHaveValueAsync("Stiff neck in the mornings.");
+        }, Phone);
+
+    [Fact]
     public Task On_a_phone_the_note_its_history_and_the_timeline_read_in_full_lines() =>
         RunJourneyAsync(nameof(On_a_phone_the_note_its_history_and_the_timeline_read_in_full_lines), async page =>
         {
