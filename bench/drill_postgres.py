@@ -49,7 +49,6 @@ bad_5xx = []  # 5xx answers that are not a 503 with Retry-After
 no_answer = []
 slowest = [0.0]
 booked = {}  # appointment id -> start acknowledged (2xx) last
-booked_by_start = {}
 failed_bookings = []  # starts of bookings answered 5xx or not at all (written or not: checked after)
 failed_moves = {}  # id -> starts tried and answered 5xx or not at all
 

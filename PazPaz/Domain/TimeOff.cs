@@ -38,7 +38,10 @@ public sealed class TimeOff : IWorkspaceOwned
     /// </summary>
     public DateTimeOffset? DeletedAt { get; private set; }
 
-    public string DisplayLabel => string.IsNullOrWhiteSpace(Label) ? DefaultLabel : Label;
+    public string DisplayLabel => LabelOrDefault(Label);
+
+    /// <summary>What to call an entry whose label is <paramref name="label"/>: the label, or "Time off" without one.</summary>
+    public static string LabelOrDefault(string? label) => string.IsNullOrWhiteSpace(label) ? DefaultLabel : label;
 
     private TimeOff() { }
 

@@ -105,10 +105,9 @@ public sealed class ConflictChecker(PazPazDb db, CurrentUser current, FieldEncry
 
         string Decrypt(string? stored) => stored is null ? "" : encryptor.DecryptOrPlain(stored);
         string Initials(OverlapRow r) => r.FirstName is null && r.LastName is null ? "?" : Client.InitialsOf(Decrypt(r.FirstName), Decrypt(r.LastName));
-        string Label(OverlapRow r) => Decrypt(r.Label) is var label && !string.IsNullOrWhiteSpace(label) ? label : TimeOff.DefaultLabel;
         return rows.GroupBy(r => (int)r.Occurrence - 1).ToDictionary(g => g.Key, g => g.Select(r => new ConflictingAppointment(r.Id,
             r.ScheduledStart, r.ScheduledEnd, r.IsTimeOff ? "" : Initials(r), Parse<AppointmentStatus>(r.Status), Parse<LocationType>(r.LocationType),
-            r.IsTimeOff ? Label(r) : null)).ToList());
+            r.IsTimeOff ? TimeOff.LabelOrDefault(Decrypt(r.Label)) : null)).ToList());
     }
 
     private static T Parse<T>(string name) where T : struct, Enum => ApiNames.TryParse<T>(name, out var value) ? value : default;

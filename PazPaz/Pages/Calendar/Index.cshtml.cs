@@ -125,21 +125,12 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
             : NotedSessions.IsWithoutNote(status, end, now, hasNote: false) ? NoteMark.Missing
             : NoteMark.None;
 
-        var first = Days[0].Date;
         foreach (var row in rows)
         {
             var entry = new Entry(row.Id, Zone.ToLocal(row.ScheduledStart), Zone.ToLocal(row.ScheduledEnd), $"{row.FirstName} {row.LastName}",
                 row.ServiceName, row.Status, Mark(row.Note, row.Status, row.ScheduledEnd), row.Repeats);
-            var (startDay, endDay) = (DateOnly.FromDateTime(entry.Start), DateOnly.FromDateTime(entry.End));
-            for (var day = startDay; day <= endDay; day = day.AddDays(1))
-            {
-                var index = day.DayNumber - first.DayNumber;
-                if (index < 0 || index >= Days.Count) continue;
-                if (day == endDay && day != startDay && entry.End.TimeOfDay == TimeSpan.Zero) continue; // ends at midnight
-                var startMinute = day > startDay ? 0 : (int)entry.Start.TimeOfDay.TotalMinutes;
-                var endMinute = day < endDay ? 24 * 60 : (int)entry.End.TimeOfDay.TotalMinutes;
-                Days[index].Appointments.Add(new Placed(entry, startMinute, Math.Max(endMinute, startMinute + 15)));
-            }
+            foreach (var (index, startMinute, endMinute) in PartsOnScreen(entry.Start, entry.End))
+                Days[index].Appointments.Add(new Placed(entry, startMinute, endMinute));
         }
         foreach (var day in Days) AssignLanes(day.Appointments);
 
@@ -148,16 +139,27 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
         foreach (var off in offs)
         {
             var (start, end) = (Zone.ToLocal(off.StartsAt), Zone.ToLocal(off.EndsAt));
-            var label = string.IsNullOrWhiteSpace(off.Label) ? TimeOff.DefaultLabel : off.Label;
-            for (var day = DateOnly.FromDateTime(start); day <= DateOnly.FromDateTime(end); day = day.AddDays(1))
-            {
-                var index = day.DayNumber - first.DayNumber;
-                if (index < 0 || index >= Days.Count) continue;
-                if (day == DateOnly.FromDateTime(end) && end.TimeOfDay == TimeSpan.Zero) continue; // ends at midnight
-                var startMinute = day > DateOnly.FromDateTime(start) ? 0 : (int)start.TimeOfDay.TotalMinutes;
-                var endMinute = day < DateOnly.FromDateTime(end) ? 24 * 60 : (int)end.TimeOfDay.TotalMinutes;
-                Days[index].TimeOff.Add(new OffPlaced(off.Id, label, off.AllDay, off.Repeats, start, end, startMinute, Math.Max(endMinute, startMinute + 15)));
-            }
+            var label = TimeOff.LabelOrDefault(off.Label);
+            foreach (var (index, startMinute, endMinute) in PartsOnScreen(start, end))
+                Days[index].TimeOff.Add(new OffPlaced(off.Id, label, off.AllDay, off.Repeats, start, end, startMinute, endMinute));
+        }
+    }
+
+    /// <summary>
+    /// A local [start, end) cut at midnights into the days on screen: (day index, minutes after midnight from, to), at least
+    /// 15 minutes drawn; a part that would begin at the midnight it ends on is left out.
+    /// </summary>
+    private IEnumerable<(int Index, int StartMinute, int EndMinute)> PartsOnScreen(DateTime start, DateTime end)
+    {
+        var (startDay, endDay) = (DateOnly.FromDateTime(start), DateOnly.FromDateTime(end));
+        for (var day = startDay; day <= endDay; day = day.AddDays(1))
+        {
+            var index = day.DayNumber - Days[0].Date.DayNumber;
+            if (index < 0 || index >= Days.Count) continue;
+            if (day == endDay && day != startDay && end.TimeOfDay == TimeSpan.Zero) continue; // ends at midnight
+            var startMinute = day > startDay ? 0 : (int)start.TimeOfDay.TotalMinutes;
+            var endMinute = day < endDay ? 24 * 60 : (int)end.TimeOfDay.TotalMinutes;
+            yield return (index, startMinute, Math.Max(endMinute, startMinute + 15));
         }
     }
 
@@ -211,11 +213,12 @@ public sealed class IndexModel(PazPazDb db, TimeProvider clock, CalendarChanges 
     public string TodayUrl => CalendarUrl(View, Today);
 
     /// <summary>Where "New appointment" (and the n key) starts: today when it is on screen, else the first day shown.</summary>
-    public string NewTimeOffUrl => NewAppointmentUrl.Replace("/appointments/new", "/time-off/new");
-
     public string NewAppointmentUrl => "/appointments/new?date=" +
         (Days.Any(d => d.IsToday) ? Today : View == CalendarView.Month ? new DateOnly(Date.Year, Date.Month, 1) : Days[0].Date)
         .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>"Time off" starts on the same day as "New appointment".</summary>
+    public string NewTimeOffUrl => NewAppointmentUrl.Replace("/appointments/new", "/time-off/new");
 
     private DateOnly Step(int n) => View switch
     {
