@@ -234,6 +234,43 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
         }, Phone);
 
     [Fact]
+    public Task A_save_while_the_first_answer_is_still_arriving_waits_for_it() =>
+        RunJourneyAsync(nameof(A_save_while_the_first_answer_is_still_arriving_waits_for_it), async page =>
+        {
+            var day = Tuesday(JourneyBlock.Notes, 6);
+            var session = await EndedSessionAsync("Omer Avraham", day);
+            // A slow connection: the first autosave's answer has arrived up to its headers, its body is still on the way.
+            // The page signals when it is reading that body; the test lets it finish when it chooses.
+            await page.AddInitScriptAsync("""
+                (() => {
+                  const text = Response.prototype.text;
+                  let held = false;
+                  Response.prototype.text = function () {
+                    if (held || !this.url.includes("handler=Autosave")) return text.call(this);
+                    held = true;
+                    return new Promise((resolve) => { window.releaseFirstAnswer = () => resolve(text.call(this)); });
+                  };
+                })();
+                """);
+            await SignInAsync(page);
+            await page.GotoAsync($"/appointments/{session}/note");
+            await Field(page, "Subjective").FillAsync("Stiff neck in the mornings.");
+            await Field(page, "Assessment").FocusAsync();
+            await page.WaitForFunctionAsync("() => typeof window.releaseFirstAnswer === 'function'");
+
+            // The therapist types on and leaves the field: that save must wait for the first answer (it names the new note).
+            await Field(page, "Assessment").FillAsync("Upper trapezius trigger points.");
+            await Field(page, "Plan").FocusAsync();
+            await page.EvaluateAsync("() => window.releaseFirstAnswer()");
+
+            await Expect(SaveState(page, "saved")).ToBeVisibleAsync();
+            await Expect(page.Locator("#note-conflict h2")).ToHaveCountAsync(0);
+            await page.ReloadAsync();
+            await Expect(Field(page, "Assessment")).ToHaveValueAsync("Upper trapezius trigger points.");
+            await Expect(Field(page, "Subjective")).ToHaveValueAsync("Stiff neck in the mornings.");
+        }, Phone);
+
+    [Fact]
     public Task On_a_phone_the_note_its_history_and_the_timeline_read_in_full_lines() =>
         RunJourneyAsync(nameof(On_a_phone_the_note_its_history_and_the_timeline_read_in_full_lines), async page =>
         {

@@ -19,7 +19,7 @@ public static class JourneyWeeks
         (JourneyBlock.Calendar, 14),
         (JourneyBlock.LiveUpdates, 3),
         (JourneyBlock.Team, 1),
-        (JourneyBlock.Notes, 6),
+        (JourneyBlock.Notes, 7),
         (JourneyBlock.TimeOff, 5),
         (JourneyBlock.WorkingHours, 1),
     ];

@@ -89,7 +89,9 @@
       inFlight = true;
       const sent = edits;
       show("saving", "Saving…");
-      let response;
+      // In flight until the answer is read and applied: a save started while the body is still arriving would go out
+      // with the old address and revision (a second "create" of a new note, refused as a conflict with our own text).
+      let response, body = "";
       try {
         response = await fetch(form.dataset.autosaveUrl, {
           method: "POST",
@@ -97,13 +99,14 @@
           headers: { "HX-Request": "true" },
           credentials: "same-origin",
         });
+        body = await response.text();
       } catch {
         response = null;
       }
       inFlight = false;
 
       if (response && response.status === 200) {
-        const answer = parse(await response.text()).getElementById("save-status");
+        const answer = parse(body).getElementById("save-status");
         if (answer) {
           failures = 0;
           savedEdits = sent;
@@ -116,7 +119,7 @@
         }
       }
       if (response && response.status === 409) {
-        const doc = parse(await response.text());
+        const doc = parse(body);
         const panel = doc.getElementById("note-conflict");
         if (panel && conflictRegion) {
           inConflict = true;
@@ -127,11 +130,12 @@
         }
       }
       if (response && response.status === 422) {
-        const answer = parse(await response.text()).getElementById("save-status");
+        const answer = parse(body).getElementById("save-status");
         if (answer) {
           replaceStatus(answer);
           markInvalid((answer.dataset.invalid ?? "").split(" ").filter(Boolean));
-          return; // the next change tries again
+          if (edits !== sent) schedule(DEBOUNCE_MS); // typed on while it was checked: perhaps mended
+          return; // otherwise the next change tries again
         }
       }
       if (response && (response.status === 401 || response.status === 403)) {
