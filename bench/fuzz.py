@@ -1,23 +1,31 @@
 #!/usr/bin/env python3
-"""bench/fuzz.py BASE_URL API_TOKEN SIGN_IN_LINK TOTAL: malformed requests over every write endpoint of /api/v1 (from
-/openapi/v1.json) and every <form method=post> of the signed-in pages (crawled). Prints counts by status, every 5xx
-(method, path, payload summary) and a JSON summary line; exits 1 on any 5xx. Standard library only."""
-import http.cookiejar, json, random, re, sys, urllib.error, urllib.parse, urllib.request
+"""bench/fuzz.py BASE_URL API_TOKEN SIGN_IN_LINK TOTAL [LOAD LOAD_TOKEN LOAD_SIGN_IN_LINK]: malformed requests over every
+write endpoint of /api/v1 (from /openapi/v1.json) and every <form method=post> of the signed-in pages (crawled), while LOAD
+threads (default 0) of another practice book, move and read as a busy practice does, so malformed input meets a loaded app
+(full pools, waits on locks). Prints counts by status, every 5xx and every failed load request, and a JSON summary line;
+exits 1 on any 5xx or failed load request. Standard library only."""
+import http.cookiejar, json, random, re, sys, threading, urllib.error, urllib.parse, urllib.request
+from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 
 BASE, TOKEN, LINK, TOTAL = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], int(sys.argv[4])
+LOAD = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+LOAD_TOKEN, LOAD_LINK = (sys.argv[6], sys.argv[7]) if LOAD else (None, None)
 random.seed(13)
-jar = http.cookiejar.CookieJar()
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *a, **k): return None
-opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+class Browser:
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+fuzzer, cookieless = Browser(), urllib.request.build_opener(NoRedirect)
 
-def send(method, path, body=None, headers=None, cookies=True):
+def send(method, path, body=None, headers=None, cookies=True, browser=fuzzer):
     # Production marks the cookies Secure; over http://127.0.0.1 send them anyway, as bench/run.sh does.
-    for c in jar: c.secure = False
+    for c in browser.jar: c.secure = False
     req = urllib.request.Request(BASE + path if path.startswith("/") else path, data=body, method=method, headers=headers or {})
     try:
-        with (opener if cookies else urllib.request.build_opener(NoRedirect)).open(req, timeout=60) as r:
+        with (browser.opener if cookies else cookieless).open(req, timeout=60) as r:
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -38,13 +46,14 @@ class Forms(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form" and self.form is not None: self.forms.append(self.form); self.form = None
 
-# Sign in through the e-mailed link, as a browser does.
-status, html = send("GET", LINK)
-p = Forms(); p.feed(html.decode())
-link_form = p.forms[0]
-status, _ = send("POST", "/sign-in/link", urllib.parse.urlencode([tuple(f) for f in link_form["fields"]]).encode(),
-                 {"Content-Type": "application/x-www-form-urlencoded"})
-assert status == 302, f"sign-in answered {status}"
+def sign_in(link, browser):
+    """Through the e-mailed link, as a browser does."""
+    status, html = send("GET", link, browser=browser)
+    p = Forms(); p.feed(html.decode())
+    status, _ = send("POST", "/sign-in/link", urllib.parse.urlencode([tuple(f) for f in p.forms[0]["fields"]]).encode(),
+                     {"Content-Type": "application/x-www-form-urlencoded"}, browser=browser)
+    assert status == 302, f"sign-in answered {status}"
+sign_in(LINK, fuzzer)
 
 api_headers = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"}
 # A few real things to aim at.
@@ -76,7 +85,11 @@ while queue and len(seen) < 60:
 forms.append(("/sign-in", [["Email", "x@example.com"]]))  # anonymous too (the token is refused, the NUL must be first)
 unique = {}
 for action, fields in forms: unique.setdefault((action, tuple(n for n, _ in fields)), (action, fields))
-forms = list(unique.values())
+# Forms that can end the fuzz's own session or revoke its token get only the last 2 % of the requests: earlier, they
+# would turn the rest of the run into redirects to the sign-in page and 401s that test nothing.
+ends_access = lambda action: "/settings/sessions" in action or "/settings/api-tokens" in action
+forms = [f for f in unique.values() if not ends_access(f[0])]
+last_forms = [f for f in unique.values() if ends_access(f[0])]
 
 spec = json.loads(send("GET", "/openapi/v1.json", headers={"Authorization": "Bearer " + TOKEN}, cookies=False)[1])
 endpoints = []
@@ -125,6 +138,49 @@ def csrf():
     return m.group(1) if m else ""
 token = csrf()
 
+# The load: another practice (its own token and session, which the fuzz cannot revoke); each thread books one-hour slots
+# in weeks of its own, moves its own appointments, and reads the week through the API and the calendar page. Valid
+# requests: any 4xx but a 409 slot clash, or any 5xx, is a failure.
+load_counts, load_failures, load_lock, stop = {}, [], threading.Lock(), threading.Event()
+if LOAD:
+    load_browser = Browser()
+    sign_in(LOAD_LINK, load_browser)
+    load_headers = {"Authorization": "Bearer " + LOAD_TOKEN, "Content-Type": "application/json"}
+    s, b = send("POST", "/api/v1/clients", json.dumps({"first_name": "Load", "last_name": "Client"}).encode(), load_headers, cookies=False)
+    assert s == 201, f"the load's client: {s} {b[:200]!r}"
+    load_client_id = json.loads(b)["id"]
+def load(n):
+    rnd, mine, slot = random.Random(n), [], 0
+    first = datetime(2031, 1, 6, tzinfo=timezone.utc) + timedelta(weeks=52 * n)  # a year of its own: slots never clash
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    while not stop.is_set():
+        op = rnd.random()
+        start = first + timedelta(days=slot // 10, hours=8 + slot % 10)
+        week = first + timedelta(weeks=(slot // 10) // 7)
+        if op < 0.35 or not mine:
+            slot += 1
+            body = {"client_id": load_client_id, "scheduled_start": iso(start), "scheduled_end": iso(start + timedelta(minutes=50))}
+            s, b = send("POST", "/api/v1/appointments", json.dumps(body).encode(), load_headers, cookies=False)
+            what = f"book {iso(start)}"
+            if s == 201: mine.append(json.loads(b)["id"])
+        elif op < 0.55:
+            slot += 1
+            body = {"scheduled_start": iso(start), "scheduled_end": iso(start + timedelta(minutes=50))}
+            what = f"move to {iso(start)}"
+            s, b = send("PUT", f"/api/v1/appointments/{rnd.choice(mine)}", json.dumps(body).encode(), load_headers, cookies=False)
+        elif op < 0.85:
+            what = "read the week"
+            s, b = send("GET", f"/api/v1/appointments?start_date={week:%Y-%m-%d}&end_date={week + timedelta(weeks=1):%Y-%m-%d}",
+                        headers=load_headers, cookies=False)
+        else:
+            what = "calendar page"
+            s, b = send("GET", f"/calendar?view=week&date={week:%Y-%m-%d}", browser=load_browser)
+        with load_lock:
+            load_counts[s] = load_counts.get(s, 0) + 1
+            if s >= 400: load_failures.append(f"{s} {what} {b[:160]!r}")
+threads = [threading.Thread(target=load, args=(n,), daemon=True) for n in range(LOAD)]
+for t in threads: t.start()
+
 api_share = TOTAL * 6 // 10
 while sent < TOTAL:
     if sent < api_share:
@@ -139,7 +195,7 @@ while sent < TOTAL:
         s, _ = send(method, url, data, headers, cookies=False)
         record(method, url, s, f"{ctype} {body[:120]}")
     else:
-        action, fields = random.choice(forms)
+        action, fields = random.choice(last_forms if last_forms and sent >= TOTAL - TOTAL // 50 else forms)
         values = [[n, v] for n, v in fields]
         for pair in values:
             if pair[0] == "__RequestVerificationToken": pair[1] = token
@@ -161,9 +217,16 @@ while sent < TOTAL:
         record("POST", url, s, body.decode(errors="replace")[:120])
         if s in (400,) and random.random() < 0.02: token = csrf()
 
-print(f"endpoints: {len(endpoints)} API writes, {len(forms)} page forms ({len(seen)} pages crawled)")
+stop.set()
+for t in threads: t.join()
+
+print(f"endpoints: {len(endpoints)} API writes, {len(forms) + len(last_forms)} page forms ({len(seen)} pages crawled)")
 for status in sorted(counts): print(f"  {status}: {counts[status]}")
 for f in failures[:200]: print("5xx:", f)
+if LOAD:
+    print(f"load ({LOAD} threads): " + ", ".join(f"{k}: {v}" for k, v in sorted(load_counts.items())))
+    for f in load_failures[:50]: print("load failure:", f)
 print("FUZZ_RESULT " + json.dumps({"requests": sent, "statuses": {str(k): v for k, v in sorted(counts.items())},
-      "errors_5xx": len(failures), "api_endpoints": len(endpoints), "forms": len(forms), "pages": len(seen)}))
-sys.exit(1 if failures else 0)
+      "errors_5xx": len(failures), "api_endpoints": len(endpoints), "forms": len(forms) + len(last_forms), "pages": len(seen),
+      "load_threads": LOAD, "load_statuses": {str(k): v for k, v in sorted(load_counts.items())}, "load_failures": len(load_failures)}))
+sys.exit(1 if failures or load_failures else 0)

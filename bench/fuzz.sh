@@ -2,10 +2,13 @@
 # bench/fuzz.sh: at least BENCH_FUZZ_REQUESTS malformed requests (NUL, lone surrogates, huge strings, wrong types, repeated
 # keys, invalid JSON, wrong content types, missing fields, RTL overrides, emoji, numbers out of range) over every write
 # endpoint of /api/v1 (from /openapi/v1.json) and every <form method=post> of the signed-in pages (crawled), through
-# bench/fuzz.py. Builds PazPaz (Release), runs it in Production on 127.0.0.1 against a fresh database pazpaz_bench_fuzz.
-# Prints counts by status and every 5xx; exits non-zero on any 5xx. Writes its section into RESULTS.md.
+# bench/fuzz.py, while BENCH_FUZZ_LOAD threads book, move and read as a busy practice does. Builds PazPaz (Release), runs it
+# in Production on 127.0.0.1 against a fresh database pazpaz_bench_fuzz. Prints counts by status and every 5xx; exits
+# non-zero on any 5xx, any failed request of the load, or any unhandled exception in the app's log. Writes its section
+# into RESULTS.md.
 #
-# Settings: BENCH_FUZZ_REQUESTS=10000 BENCH_PORT=5096 BENCH_FUZZ_DB=pazpaz_bench_fuzz BENCH_FUZZ_REBUILD=1 (0 reuses the last build)
+# Settings: BENCH_FUZZ_REQUESTS=10000 BENCH_FUZZ_LOAD=8 (0: no load) BENCH_PORT=5096 BENCH_FUZZ_DB=pazpaz_bench_fuzz
+#           BENCH_FUZZ_REBUILD=1 (0 reuses the last build)
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -13,6 +16,7 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 source "$BENCH/../scripts/common.sh"
 
 REQUESTS="${BENCH_FUZZ_REQUESTS:-10000}"
+LOAD="${BENCH_FUZZ_LOAD:-8}"
 PORT="${BENCH_PORT:-5096}"
 DB="${BENCH_FUZZ_DB:-pazpaz_bench_fuzz}"
 WORK="$BENCH/.work/fuzz"
@@ -23,7 +27,7 @@ EMAIL="fuzz@bench.pazpaz.test"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-[[ "$REQUESTS" =~ ^[0-9]+$ && "$PORT" =~ ^[0-9]+$ ]] || die "BENCH_FUZZ_REQUESTS and BENCH_PORT must be whole numbers"
+[[ "$REQUESTS" =~ ^[0-9]+$ && "$LOAD" =~ ^[0-9]+$ && "$PORT" =~ ^[0-9]+$ ]] || die "BENCH_FUZZ_REQUESTS, BENCH_FUZZ_LOAD and BENCH_PORT must be whole numbers"
 [[ "$DB" =~ ^[a-z_][a-z0-9_]*$ ]] || die "bad database name '$DB'"
 
 APP_PID=""
@@ -66,7 +70,7 @@ APP_ENV=(
 )
 admin() { (cd "$APPDIR" && env "${APP_ENV[@]}" dotnet PazPaz.dll admin "$@"); }
 
-log "creating $DB with one practice"
+log "creating $DB with two practices (the fuzz's and the load's)"
 "${PSQL[@]}" -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" -c "CREATE DATABASE \"$DB\""
 admin migrate >"$OUT/migrate.log" 2>&1 || { cat "$OUT/migrate.log" >&2; die "admin migrate failed"; }
 admin create-workspace --name "Fuzz" --owner-email "$EMAIL" --owner-name "Fuzz Owner" --timezone Europe/London >"$OUT/workspace.log" 2>&1 \
@@ -75,6 +79,14 @@ TOKEN="$(admin create-api-token --email "$EMAIL" --name "fuzz" 2>"$OUT/token.log
 [[ "$TOKEN" == pzp_* ]] || { cat "$OUT/token.log" >&2; die "create-api-token printed '$TOKEN'"; }
 LINK="$(admin sign-in-link --email "$EMAIL" 2>/dev/null | tail -n 1)"
 [[ "$LINK" == "$BASE_URL"/* ]] || die "admin sign-in-link printed '$LINK'"
+# The load is another practice: the fuzz may revoke its own token and end its own session, not the load's.
+LOAD_EMAIL="load@bench.pazpaz.test"
+admin create-workspace --name "Load" --owner-email "$LOAD_EMAIL" --owner-name "Load Owner" --timezone Europe/London >>"$OUT/workspace.log" 2>&1 \
+  || { cat "$OUT/workspace.log" >&2; die "create-workspace (load) failed"; }
+LOAD_TOKEN="$(admin create-api-token --email "$LOAD_EMAIL" --name "load" 2>>"$OUT/token.log" | tail -n 1)"
+[[ "$LOAD_TOKEN" == pzp_* ]] || { cat "$OUT/token.log" >&2; die "create-api-token (load) printed '$LOAD_TOKEN'"; }
+LOAD_LINK="$(admin sign-in-link --email "$LOAD_EMAIL" 2>/dev/null | tail -n 1)"
+[[ "$LOAD_LINK" == "$BASE_URL"/* ]] || die "admin sign-in-link (load) printed '$LOAD_LINK'"
 
 log "starting the app on $BASE_URL"
 (cd "$APPDIR" && exec env "${APP_ENV[@]}" dotnet PazPaz.dll) >"$OUT/app.log" 2>&1 &
@@ -85,20 +97,27 @@ for _ in $(seq 1 240); do
   sleep 0.25
 done
 
-log "sending $REQUESTS malformed requests"
+log "sending $REQUESTS malformed requests while $LOAD threads book, move and read"
 t=$SECONDS
 set +e
-python3 "$BENCH/fuzz.py" "$BASE_URL" "$TOKEN" "$LINK" "$REQUESTS" | tee "$OUT/fuzz.txt"
+python3 "$BENCH/fuzz.py" "$BASE_URL" "$TOKEN" "$LINK" "$REQUESTS" "$LOAD" "$LOAD_TOKEN" "$LOAD_LINK" | tee "$OUT/fuzz.txt"
 STATUS=${PIPESTATUS[0]}
 set -e
 SECONDS_TAKEN=$((SECONDS - t))
 stop_app
 RESULT="$(grep '^FUZZ_RESULT ' "$OUT/fuzz.txt" | cut -d' ' -f2-)"
 [ -n "$RESULT" ] || die "bench/fuzz.py printed no result (exit $STATUS)"
+# Expected refusals are logged as warnings at most; an exception that reached the error handler is a bug even when the
+# answer was a tidy 4xx.
+UNHANDLED="$(grep -c 'An unhandled exception has occurred' "$OUT/app.log" || true)"
+if [ "$UNHANDLED" -gt 0 ]; then
+  grep -A3 'An unhandled exception has occurred' "$OUT/app.log" | head -n 40 >&2
+  STATUS=1
+fi
 
-python3 - "$RESULT" "$APP_REV" "$SECONDS_TAKEN" "$OUT/fuzz.txt" >"$OUT/section.md" <<'PY'
+python3 - "$RESULT" "$APP_REV" "$SECONDS_TAKEN" "$OUT/fuzz.txt" "$UNHANDLED" >"$OUT/section.md" <<'PY'
 import json, sys, datetime
-r, rev, secs, raw = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+r, rev, secs, raw, unhandled = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 print("<!-- fuzz:begin (bench/fuzz.sh rewrites this section; run.sh keeps it) -->")
 print(f"## Malformed input (bench/fuzz.sh, {datetime.date.today()})")
 print()
@@ -106,12 +125,17 @@ print(f"{r['requests']:,} malformed requests in {secs} s over {r['api_endpoints'
 print(f"and {r['forms']} page forms found by crawling {r['pages']} signed-in pages: NUL, lone surrogates, huge strings and bodies,")
 print("wrong types, repeated keys, invalid JSON, wrong content types, missing fields, RTL overrides, emoji, numbers out of range.")
 print(f"App in Production (Release), revision {rev}.")
+if r.get("load_threads"):
+    load = sum(r["load_statuses"].values())
+    print(f"Meanwhile {r['load_threads']} threads of another practice booked, moved and read (API and calendar page):")
+    print(f"{load:,} requests, " + ", ".join(f"{v:,} × {k}" for k, v in r["load_statuses"].items()) + f"; **{r['load_failures']} failed** (4xx or 5xx).")
 print()
 print("| Status | Answers |")
 print("|---:|---:|")
 for k, v in r["statuses"].items(): print(f"| {k} | {v:,} |")
 print()
-print(f"**5xx answers: {r['errors_5xx']}**" + ("" if not r["errors_5xx"] else " (listed in bench/.work/fuzz/out/fuzz.txt)"))
+print(f"**5xx answers: {r['errors_5xx']}**" + ("" if not r["errors_5xx"] else " (listed in bench/.work/fuzz/out/fuzz.txt)")
+      + f"; **unhandled exceptions in the app's log: {unhandled}**")
 print("<!-- fuzz:end -->")
 PY
 cat "$OUT/section.md"

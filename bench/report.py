@@ -238,7 +238,9 @@ def plan_summary(path):
         buffers = re.search(r"Buffers: ([^\n]+)", block)
         timing = re.search(r"Execution Time: ([\d.]+) ms", block)
         removed = sum(int(x) for x in re.findall(r"Rows Removed by (?:Filter|Index Recheck): (\d+)", block))
-        scenario, number, first, window, variant = block.splitlines()[0].strip().split("|")
+        # The statement's opening words may hold "|" (a "||" concatenation): split from both ends.
+        scenario, number, rest = block.splitlines()[0].strip().split("|", 2)
+        first, window, variant = rest.rsplit("|", 2)
         out.append({"scenario": scenario, "statement": int(number), "first": first, "window": window, "variant": variant,
                     "nodes": nodes,
                     "buffers": buffers.group(1).strip() if buffers else "", "removed": removed,
