@@ -29,10 +29,10 @@ FROM d_ws w, generate_series(1, :users_per_workspace) u;
 
 INSERT INTO users (id, workspace_id, email, full_name, role, is_active, is_platform_admin, security_stamp,
                    invitation_token_hash, invited_at, invited_by_platform_admin,
-                   totp_secret, totp_enabled, totp_backup_codes, totp_enrolled_at, last_sign_in_at, created_at, updated_at)
+                   totp_secret, totp_enabled, totp_enrolled_at, last_sign_in_at, created_at, updated_at)
 SELECT id, workspace_id, 'user-' || un || '.ws' || wn || '@bench.pazpaz.test', 'Bench User ' || wn || '/' || un,
        CASE WHEN un = 1 THEN 'owner' ELSE 'assistant' END, true, false, upper(md5(random()::text)),
-       NULL, NULL, false, NULL, false, NULL, NULL, NULL, now(), now()
+       NULL, NULL, false, NULL, false, NULL, NULL, now(), now()
 FROM d_user;
 
 INSERT INTO user_notification_settings (id, user_id, workspace_id, email_enabled, notify_appointment_booked,

@@ -277,9 +277,9 @@ def write(results_path, meta_path, md_path):
             notes = old.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0].strip("\n")
     if not notes:
         notes = "_No notes yet: add the interpretation of this run here; run.sh keeps this section._"
-    # bench/feed.sh, digests.sh, live.sh, notes.sh, files.sh, fuzz.sh, audit.sh, series.sh and drill-postgres.sh have their own sections at the end; keep them.
+    # bench/feed.sh, digests.sh, live.sh, notes.sh, files.sh, fuzz.sh, audit.sh, series.sh, drill-postgres.sh and drill-worker.sh have their own sections at the end; keep them.
     kept = []
-    for name in ("feed", "digests", "live", "session-notes", "files", "fuzz", "audit", "series", "drill-postgres"):
+    for name in ("feed", "digests", "live", "session-notes", "files", "fuzz", "audit", "series", "drill-postgres", "drill-worker"):
         begin, end = f"<!-- {name}:begin", f"<!-- {name}:end -->"
         if os.path.exists(md_path) and begin in old and end in old:
             kept.append(begin + old.split(begin, 1)[1].split(end, 1)[0] + end)
