@@ -15,6 +15,7 @@
 #                                      printed and left in bench/.work/out/results.jsonl; for quick before/after runs)
 #   BENCH_TRACE=0                      1: after each measured 8-connection run, profile the app under the same load
 #                                      (dotnet-trace, CPU sampling, 10 s) and print where its time goes (bench/hot.py)
+#   BENCH_APP_ENV=""                   extra NAME=value settings for the app (space-separated), e.g. a runtime knob to try
 #   BENCH_SOURCE=worktree              build the working tree as it is, or a git revision (e.g. HEAD)
 #   BENCH_GENERATE=<file>              the fill script (default: the revision's own bench/generate.sql)
 #   BENCH_PORT=5099 BENCH_DB=pazpaz_bench BENCH_RESULTS=bench/RESULTS.md
@@ -157,6 +158,9 @@ APP_ENV=(
   DOTNET_NOLOGO=1
   DOTNET_CLI_TELEMETRY_OPTOUT=1
 )
+# Extra settings for the app, e.g. BENCH_APP_ENV="DOTNET_GCDynamicAdaptationMode=0" to try a runtime knob.
+read -r -a EXTRA_APP_ENV <<<"${BENCH_APP_ENV:-}"
+APP_ENV+=("${EXTRA_APP_ENV[@]}")
 
 # ------------------------------------------------------------------------------------------------------
 # Database: reuse it when it already holds N x M, else create, migrate and fill it
