@@ -22,6 +22,16 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
     private static ILocator Field(IPage page, string label) => page.Locator("#note-form").GetByLabel(label, new() { Exact = true });
 
     /// <summary>A session at 10:00 on <paramref name="day"/>, with the clock at noon that day: it has ended and wants a note.</summary>
+    /// <summary>The end of the two autosave races: saved, no conflict panel, and after a reload both fields typed are there.</summary>
+    private static async Task ExpectBothFieldsSavedWithoutConflictAsync(IPage page)
+    {
+        await Expect(SaveState(page, "saved")).ToBeVisibleAsync();
+        await Expect(page.Locator("#note-conflict h2")).ToHaveCountAsync(0);
+        await page.ReloadAsync();
+        await Expect(Field(page, "Assessment")).ToHaveValueAsync("Upper trapezius trigger points.");
+        await Expect(Field(page, "Subjective")).ToHaveValueAsync("Stiff neck in the mornings.");
+    }
+
     private async Task<Guid> EndedSessionAsync(string client, DateOnly day)
     {
         var id = await SeedAppointmentAsync(client, day, 10);
@@ -226,11 +236,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Field(page, "Plan").FocusAsync();
             release.SetResult();
 
-            await Expect(SaveState(page, "saved")).ToBeVisibleAsync();
-            await Expect(page.Locator("#note-conflict h2")).ToHaveCountAsync(0);
-            await page.ReloadAsync();
-            await Expect(Field(page, "Assessment")).ToHaveValueAsync("Upper trapezius trigger points.");
-            await Expect(Field(page, "Subjective")).ToHaveValueAsync("Stiff neck in the mornings.");
+            await ExpectBothFieldsSavedWithoutConflictAsync(page);
         }, Phone);
 
     [Fact]
@@ -263,11 +269,7 @@ public sealed class NotesJourneyTests(AppServer app, ITestOutputHelper output) :
             await Field(page, "Plan").FocusAsync();
             await page.EvaluateAsync("() => window.releaseFirstAnswer()");
 
-            await Expect(SaveState(page, "saved")).ToBeVisibleAsync();
-            await Expect(page.Locator("#note-conflict h2")).ToHaveCountAsync(0);
-            await page.ReloadAsync();
-            await Expect(Field(page, "Assessment")).ToHaveValueAsync("Upper trapezius trigger points.");
-            await Expect(Field(page, "Subjective")).ToHaveValueAsync("Stiff neck in the mornings.");
+            await ExpectBothFieldsSavedWithoutConflictAsync(page);
         }, Phone);
 
     [Fact]
